@@ -1,0 +1,9 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+namespace kc {
+
+enum class ec : uint8_t;
+
+} // namespace kc
