@@ -16,7 +16,18 @@ class label_selector {
 public:
   /// One requirement.
   struct requirement {
-    enum class op { equals, not_equals, in, not_in, exists, not_exists };
+    /// greater_than / less_than (`a>1`, `a<5`, integer values) were added
+    /// by B at the end; the server accepts them like apimachinery does.
+    enum class op {
+      equals,
+      not_equals,
+      in,
+      not_in,
+      exists,
+      not_exists,
+      greater_than,
+      less_than
+    };
     std::string key;
     op operation = op::exists;
     std::vector<std::string> values;
