@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(probes_are_spread_evenly_over_the_interval) {
     BOOST_TEST(at >= want - 1ms);
   }
   // Never early (above), and not a burst: the round takes its interval.
-  BOOST_TEST(e.sends[19].second - e.sends[0].second >= 185ms);
+  BOOST_TEST((e.sends[19].second - e.sends[0].second >= 185ms));
   BOOST_TEST(sink.count(outcome::ok) == 40u);
   BOOST_TEST(e.counters().sent == 40u);
   BOOST_TEST(e.counters().received == 40u);
