@@ -30,6 +30,7 @@
 namespace kc::sim {
 
 class control_plane;
+struct running_state;
 
 /// How to run the embedded control plane.
 struct server_config {
@@ -111,6 +112,7 @@ public:
 private:
   server_config cfg_;
   std::unique_ptr<control_plane> plane_;
+  std::unique_ptr<running_state> run_;
 };
 
 } // namespace kc::sim

@@ -1,0 +1,238 @@
+// POST (create) and PUT (update, /status): api:C1–C4, fieldValidation,
+// dryRun.
+
+#include "k8s/api/validation.hpp"
+#include "k8s/sim/bootstrap.hpp"
+#include "k8s/sim/handlers.hpp"
+#include "k8s/sim/lifecycle.hpp"
+#include "k8s/sim/views.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace kc::sim {
+
+namespace {
+
+/// Checks apiVersion/kind of a body against the URL's resource.
+std::optional<api_response> check_type(const k8s::resource_type& t,
+                                       const json::object& obj) {
+  auto av = str_at(obj, "apiVersion");
+  if (!av.empty() && av != t.api_version())
+    return from_status(k8s::status_bad_request(
+      "the API version in the data (" + av
+      + ") does not match the expected API version (" + t.api_version()
+      + ")"));
+  auto kind = str_at(obj, "kind");
+  if (!kind.empty() && kind != t.kind)
+    return from_status(k8s::status_bad_request(
+      "the kind in the data (" + kind + ") does not match the expected kind ("
+      + t.kind + ")"));
+  return std::nullopt;
+}
+
+/// Sets/validates metadata.namespace against the URL (api:C1).
+std::optional<api_response> check_namespace(const k8s::resource_type& t,
+                                            json::object& obj,
+                                            const std::string& ns) {
+  auto& md = metadata_of(obj);
+  if (!t.namespaced) {
+    md.erase("namespace");
+    return std::nullopt;
+  }
+  auto body_ns = str_at(md, "namespace");
+  if (!body_ns.empty() && body_ns != ns)
+    return from_status(k8s::status_bad_request(
+      "the namespace of the provided object does not match the namespace "
+      "sent on the request"));
+  md["namespace"] = ns;
+  return std::nullopt;
+}
+
+/// Runs validate_object and applies fieldValidation (Strict/Warn/Ignore).
+std::optional<api_response> validate(const api_request& req,
+                                     const k8s::resource_type& t,
+                                     json::object& obj, const std::string& ns,
+                                     api_response& ok) {
+  auto mode = req.param_or("fieldValidation", "Warn");
+  if (mode != "Strict" && mode != "Warn" && mode != "Ignore")
+    return from_status(k8s::status_bad_request(
+      "fieldValidation: Unsupported value: \"" + mode
+      + "\": supported values: \"Ignore\", \"Strict\", \"Warn\""));
+  auto name = meta_str(obj, "name");
+  auto vr = k8s::validate_object(t, obj);
+  if (t.resource == "events") {
+    auto more = validate_event(t, obj, ns);
+    vr.errors.insert(vr.errors.end(), more.begin(), more.end());
+  }
+  if (!vr.errors.empty())
+    return from_status(k8s::status_invalid(t, name, vr.errors));
+  if (vr.unknown_fields.empty() || mode == "Ignore")
+    return std::nullopt;
+  if (mode == "Strict") {
+    std::string msg = "strict decoding error: ";
+    for (std::size_t i = 0; i < vr.unknown_fields.size(); ++i)
+      msg += (i ? ", " : "") + ("unknown field \"" + vr.unknown_fields[i]
+                                + "\"");
+    return from_status(k8s::status_bad_request(msg));
+  }
+  for (auto& f : vr.unknown_fields)
+    ok.headers.emplace_back("Warning", "299 - \"unknown field \\\"" + f
+                                         + "\\\"\"");
+  return std::nullopt;
+}
+
+bool is_crd(const k8s::resource_type& t) {
+  return t.group == "apiextensions.k8s.io"
+         && t.resource == "customresourcedefinitions";
+}
+
+api_response crd_invalid(const k8s::resource_type& t, const std::string& name,
+                         const std::string& msg) {
+  return from_status(
+    k8s::status_invalid(t, name, {{"FieldValueInvalid", "", msg}}));
+}
+
+} // namespace
+
+api_response control_plane::do_create(api_request& req, route& r) {
+  auto dry = parse_dry_run(req);
+  if (auto bad = std::get_if<api_response>(&dry))
+    return std::move(*bad);
+  auto parsed = parse_body(req);
+  if (auto bad = std::get_if<api_response>(&parsed))
+    return std::move(*bad);
+  auto& obj = std::get<json::object>(parsed);
+  auto& t = *r.type;
+  if (auto bad = check_type(t, obj))
+    return std::move(*bad);
+  if (auto bad = check_namespace(t, obj, r.ns))
+    return std::move(*bad);
+  if (!meta_str(obj, "resourceVersion").empty())
+    return from_status(k8s::status_internal(
+      "resourceVersion should not be set on objects to be created"));
+  auto& md = metadata_of(obj);
+  auto generate = str_at(md, "generateName");
+  bool generated = str_at(md, "name").empty() && !generate.empty();
+  if (generated)
+    md["name"] = generate + random_suffix(5);
+  if (str_at(md, "name").empty())
+    return from_status(k8s::status_invalid(
+      t, "",
+      {{"FieldValueRequired", "metadata.name",
+        "Required value: name or generateName is required"}}));
+  api_response ok;
+  ok.code = 201;
+  if (auto bad = validate(req, t, obj, r.ns, ok))
+    return std::move(*bad);
+  prepare_create(t, obj);
+  obj = to_storage(t, std::move(obj));
+  auto key = storage_key(t);
+  std::optional<api_response> failure;
+  stored_ptr result;
+  objects.transact([&](txn& tx) {
+    if (t.namespaced && !tx.get("namespaces", "", r.ns)) {
+      failure = from_status(k8s::status_not_found(*namespaces_type(*this),
+                                                  r.ns));
+      return;
+    }
+    auto& m = metadata_of(obj);
+    for (int attempt = 0; tx.get(key, r.ns, str_at(m, "name")); ++attempt) {
+      if (!generated || attempt >= 8) {
+        auto st = k8s::status_already_exists(t, str_at(m, "name"));
+        if (generated)
+          st.body["details"].as_object()["retryAfterSeconds"] = 1;
+        failure = from_status(st);
+        return;
+      }
+      m["name"] = generate + random_suffix(5);
+    }
+    if (is_crd(t))
+      if (auto msg = registry.apply_crd(obj); !msg.empty()) {
+        failure = crd_invalid(t, str_at(m, "name"), msg);
+        return;
+      }
+    if (std::get<bool>(dry)) {
+      result = make_stored(obj, 0);
+      return;
+    }
+    result = tx.put(key, obj);
+    if (t.group.empty() && t.resource == "namespaces")
+      tx.put("serviceaccounts", default_service_account(result->name));
+  });
+  if (failure)
+    return std::move(*failure);
+  if (key == "events" && !std::get<bool>(dry))
+    note_event_write(result->ns, result->name);
+  ok.body = presented_json(t, result);
+  return ok;
+}
+
+api_response control_plane::do_update(api_request& req, route& r) {
+  bool status_write = r.sub == "status";
+  if (!r.sub.empty() && !status_write)
+    return from_status(k8s::status_method_not_allowed(
+      "the server does not allow this method on the requested resource"));
+  auto dry = parse_dry_run(req);
+  if (auto bad = std::get_if<api_response>(&dry))
+    return std::move(*bad);
+  auto parsed = parse_body(req);
+  if (auto bad = std::get_if<api_response>(&parsed))
+    return std::move(*bad);
+  auto& obj = std::get<json::object>(parsed);
+  auto& t = *r.type;
+  if (auto bad = check_type(t, obj))
+    return std::move(*bad);
+  if (auto bad = check_namespace(t, obj, r.ns))
+    return std::move(*bad);
+  auto& md = metadata_of(obj);
+  auto name = str_at(md, "name");
+  if (name.empty())
+    md["name"] = name = r.name;
+  if (name != r.name)
+    return from_status(k8s::status_bad_request(
+      "the name of the object (" + name
+      + ") does not match the name on the URL (" + r.name + ")"));
+  api_response ok;
+  if (auto bad = validate(req, t, obj, r.ns, ok))
+    return std::move(*bad);
+  obj = to_storage(t, std::move(obj));
+  auto rv = meta_str(obj, "resourceVersion");
+  auto key = storage_key(t);
+  std::optional<api_response> failure;
+  stored_ptr result;
+  objects.transact([&](txn& tx) {
+    auto old = tx.get(key, r.ns, r.name);
+    if (!old) {
+      failure = from_status(k8s::status_not_found(t, r.name));
+      return;
+    }
+    if (!rv.empty() && rv != std::to_string(old->rev)) {
+      failure = from_status(k8s::status_conflict(t, r.name));
+      return;
+    }
+    prepare_update(t, old->obj, obj, status_write);
+    metadata_of(obj)["resourceVersion"] = std::to_string(old->rev);
+    if (obj == old->obj) {
+      result = old; // no-op update: no new revision (api:C2)
+      return;
+    }
+    if (is_crd(t) && !status_write)
+      if (auto msg = registry.apply_crd(obj); !msg.empty()) {
+        failure = crd_invalid(t, r.name, msg);
+        return;
+      }
+    if (std::get<bool>(dry)) {
+      result = make_stored(obj, old->rev);
+      return;
+    }
+    result = tx.put(key, obj);
+  });
+  if (failure)
+    return std::move(*failure);
+  if (key == "events" && !std::get<bool>(dry))
+    note_event_write(result->ns, result->name);
+  ok.body = presented_json(t, result);
+  return ok;
+}
+
+} // namespace kc::sim
