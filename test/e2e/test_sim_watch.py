@@ -59,8 +59,7 @@ def test_W1_W2_framing_compact_lines_chunked(sim):
     events = [json.loads(l) for l in lines]  # one complete JSON object per line
     assert [e["type"] for e in events] == ["ADDED", "MODIFIED", "DELETED"], events
     for l, e in zip(lines, events):
-        assert l == json.dumps(e, separators=(",", ":"), ensure_ascii=False).encode() \
-            or b"\n" not in l
+        assert not l[:1].isspace(), l  # compact: one whole object per line
         assert set(e) == {"type", "object"}, e
         assert e["object"]["apiVersion"] == "v1" and e["object"]["kind"] == "ConfigMap"
     rvs = [int(e["object"]["metadata"]["resourceVersion"]) for e in events]
@@ -207,8 +206,9 @@ def test_D6_openapi_v2_not_json_v3_lists_every_group_version(sim):
         "Accept": "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"})
     assert r.status_code in (404, 406), r.status_code
     doc = sim.get_json("/openapi/v3")
+    # built-in GVs must all be listed (api:O2); CRD GVs may be, either is valid
     served = {"api/v1"} | {"apis/" + v["groupVersion"] for g in sim.get_json("/apis")["groups"]
-                           for v in g["versions"]}
+                           for v in g["versions"] if "kubecombo.com" not in g["name"]}
     missing = served - set(doc["paths"])
     assert not missing, missing
     core = sim.get_json(doc["paths"]["api/v1"]["serverRelativeURL"])
