@@ -197,6 +197,9 @@ field_selector::parse(const resource_type& type, const std::string& text) {
   // Conversion of each label, as the apiserver does after parsing.
   auto known = supported_fields(type);
   for (auto& r : sel.requirements_) {
+    auto& extra = type.selectable_fields;
+    if (std::find(extra.begin(), extra.end(), r.field) != extra.end())
+      continue;
     if (!known) {
       if (r.field != "metadata.name" && r.field != "metadata.namespace")
         return "\"" + r.field

@@ -225,6 +225,13 @@ crd_resource_types(const json::object& crd) {
     auto& schema = *obj_at(*obj_at(v, "schema"), "openAPIV3Schema");
     t->schema = std::make_shared<const json::value>(schema);
     t->columns = crd_columns(v);
+    if (auto sf = arr_at(v, "selectableFields"))
+      for (auto& f : *sf)
+        if (auto fo = f.if_object()) {
+          auto path = str_at(*fo, "jsonPath");
+          if (path.size() > 1 && path.front() == '.')
+            t->selectable_fields.push_back(path.substr(1));
+        }
     out.push_back(std::move(t));
   }
   return out;

@@ -56,6 +56,9 @@ struct resource_type {
   std::shared_ptr<const boost::json::value> schema;
   /// Table columns. For CRDs: Name + additionalPrinterColumns (or + Age).
   std::vector<printer_column> columns;
+  /// Extra field-selector labels of a CRD version (`selectableFields`,
+  /// e.g. "spec.color"). [added by B]
+  std::vector<std::string> selectable_fields;
 
   /// "v1" for core, "group/version" otherwise.
   std::string api_version() const {

@@ -162,6 +162,18 @@ BOOST_AUTO_TEST_CASE(field_selectors_per_kind) {
   BOOST_TEST(field_error_of(things, "metadata.namespace=a")
              == "field label not supported: metadata.namespace");
   BOOST_TEST(field_error_of(things, "metadata.name=a") == "<parsed>");
+  json::object colored = json::parse(R"({"metadata":{"name":"paints.x.io"},
+    "spec":{"group":"x.io","scope":"Namespaced",
+    "names":{"plural":"paints","kind":"Paint"},
+    "versions":[{"name":"v1","served":true,"storage":true,
+    "selectableFields":[{"jsonPath":".spec.color"}],
+    "schema":{"openAPIV3Schema":{"type":"object"}}}]}})").as_object();
+  BOOST_REQUIRE(reg.apply_crd(colored) == "");
+  auto& paints = *reg.find("x.io", "v1", "paints");
+  BOOST_TEST(fmatch(paints, "spec.color=red", R"({"spec":{"color":"red"}})"));
+  BOOST_TEST(!fmatch(paints, "spec.color=red", R"({"spec":{}})"));
+  BOOST_TEST(field_error_of(paints, "spec.size=1")
+             == "field label not supported: spec.size");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
