@@ -70,6 +70,7 @@ private:
   api_response do_watch(api_request& req, route& r);
   api_response do_create(api_request& req, route& r);
   api_response do_update(api_request& req, route& r);
+  api_response do_patch(api_request& req, route& r);
   api_response do_delete(api_request& req, route& r);
   api_response do_delete_collection(api_request& req, route& r);
   api_response do_log(api_request& req, route& r);

@@ -211,9 +211,8 @@ api_response control_plane::serve(api_request& req, route& r) {
     return do_delete(req, r);
   if (m == "DELETE" && collection)
     return do_delete_collection(req, r);
-  if (m == "PATCH")
-    return from_status(k8s::status_unsupported_media_type(
-      "application/json-patch+json, application/merge-patch+json"));
+  if (m == "PATCH" && !collection)
+    return do_patch(req, r);
   return from_status(k8s::status_method_not_allowed(
     "the server does not allow this method on the requested resource"));
 }

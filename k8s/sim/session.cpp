@@ -123,9 +123,28 @@ template <class Stream>
 void session<Stream>::on_write(bool keep_alive, beast::error_code ec,
                                std::size_t) {
   response_.reset();
-  if (ec || !keep_alive)
+  if (ec)
     return close();
+  if (!keep_alive)
+    return linger();
   do_read();
+}
+
+template <class Stream>
+void session<Stream>::linger() {
+  // Half-close and drain what the client still sends (e.g. the rest of a
+  // body over the limit), so it can read our answer instead of a reset.
+  auto& tcp = tcp_of(stream_);
+  beast::error_code ec;
+  tcp.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  tcp.expires_after(std::chrono::seconds(10));
+  auto self = this->shared_from_this();
+  tcp.async_read_some(net::buffer(sink_),
+                      [self](beast::error_code ec, std::size_t) {
+                        if (ec)
+                          return self->close();
+                        self->linger();
+                      });
 }
 
 template <class Stream>

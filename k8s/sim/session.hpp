@@ -47,6 +47,7 @@ private:
   void on_write(bool keep_alive, beast::error_code ec, std::size_t);
   bool authenticate(const http::request<http::string_body>& req);
   void close();
+  void linger();
 
   void start_watch(std::shared_ptr<watch_stream> w);
   void pump();
