@@ -17,7 +17,7 @@ std::vector<check_spec> discover_checks(const std::string& scripts_dir,
   std::vector<check_spec> out;
   for (auto& cat : categories) {
     std::error_code ec;
-    fs::path dir = fs::path(scripts_dir) / cat;
+    fs::path dir = fs::absolute(fs::path(scripts_dir) / cat, ec);
     std::vector<check_spec> found;
     for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
          it.increment(ec)) {

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -66,10 +67,15 @@ void close_pair(int p[2]) {
 
 } // namespace
 
-child_process spawn_in_session(const std::string& path,
+child_process spawn_in_session(const std::string& given_path,
                                const std::vector<std::string>& args,
                                char* const* envp, std::string& error) {
   child_process child;
+  // The child changes into the check's directory before exec: resolve first.
+  std::error_code ec;
+  std::string path = std::filesystem::absolute(given_path, ec).string();
+  if (ec)
+    path = given_path;
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
@@ -147,7 +153,10 @@ std::string sanitize_utf8(std::string_view raw) {
       ++i;
       continue;
     }
-    size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
     bool valid = len != 0 && i + len <= raw.size();
     uint32_t cp = len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
     for (size_t k = 1; valid && k < len; ++k) {

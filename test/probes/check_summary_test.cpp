@@ -146,6 +146,12 @@ BOOST_AUTO_TEST_CASE(sanitize_keeps_valid_utf8_and_replaces_the_rest) {
                     "b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\n");
   BOOST_CHECK_EQUAL(sanitize_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   BOOST_CHECK_EQUAL(sanitize_utf8("trunc \xE2\x82"), "trunc \xEF\xBF\xBD\xEF\xBF\xBD");
+  // Bytes that never start a sequence, even before continuation bytes.
+  std::string eight;
+  for (int i = 0; i < 8; ++i)
+    eight += "\xEF\xBF\xBD";
+  BOOST_CHECK_EQUAL(sanitize_utf8("\xFE\x80\x80\xF8\x88\x80\x80\x80"), eight);
+  BOOST_CHECK_EQUAL(sanitize_utf8("\xF5\x80\x80\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 BOOST_AUTO_TEST_CASE(classify_follows_adr_0040) {

@@ -1,0 +1,58 @@
+#include "cmd/debugger_run.hpp"
+
+#include "cmd/debugger_metrics.hpp"
+#include "probes/check_catalog.hpp"
+
+#include <chrono>
+
+namespace kc::cmd::debugger {
+
+run_outcome run_inspection(const run_config& cfg, std::ostream& log, check_metrics* metrics) {
+  run_outcome out;
+  out.run_id = cfg.run_id;
+  auto specs = checks::discover_checks(cfg.scripts_dir, cfg.categories);
+  std::string cats;
+  for (auto& c : cfg.categories)
+    cats += (cats.empty() ? "" : ",") + c;
+  log << "run " << cfg.run_id << ": " << specs.size() << " checks (" << cats << ") on node "
+      << cfg.node_name << std::endl;
+  auto opts = cfg.runner;
+  auto timeout_s = (opts.check_timeout.count() + 999) / 1000;
+  opts.env.insert(opts.env.end(), {"HOST_ROOT=" + cfg.host_root, "NODE_NAME=" + cfg.node_name,
+                                   "RUN_ID=" + cfg.run_id,
+                                   "CHECK_TIMEOUT=" + std::to_string(timeout_s)});
+  auto user_hook = cfg.runner.on_result;
+  opts.on_result = [&](const checks::check_result& r) {
+    if (metrics) // before the log line: whoever reads the log sees the metric
+      metrics->record(r);
+    log << checks::log_line(r) << std::endl;
+    if (user_hook)
+      user_hook(r);
+  };
+  auto start = std::chrono::steady_clock::now();
+  out.results = checks::run_checks(specs, opts);
+  for (auto& r : out.results) {
+    switch (r.status) {
+      case checks::check_status::ok:
+        ++out.ok;
+        break;
+      case checks::check_status::problem:
+        ++out.problem;
+        break;
+      case checks::check_status::unknown:
+        ++out.unknown;
+        break;
+    }
+  }
+  out.errlogs = checks::write_errlogs(cfg.scripts_dir, cfg.run_id, out.results);
+  out.summary_yaml = checks::node_summary_yaml(out.results, cfg.limits);
+  log << "run " << cfg.run_id << " done: " << out.ok << " ok, " << out.problem << " problem, "
+      << out.unknown << " unknown in "
+      << checks::format_seconds(std::chrono::steady_clock::now() - start);
+  for (auto& e : out.errlogs)
+    log << "; errlog " << e;
+  log << std::endl;
+  return out;
+}
+
+} // namespace kc::cmd::debugger
