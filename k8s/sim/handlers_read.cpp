@@ -45,6 +45,11 @@ api_response json_text(std::string json, unsigned code) {
 }
 
 std::variant<json::object, api_response> parse_body(const api_request& req) {
+  // Only JSON bodies (api:D6); protobuf from typed clients gets a clear 415.
+  if (req.content_type.rfind("application/vnd.kubernetes.protobuf", 0) == 0
+      || req.content_type.rfind("application/cbor", 0) == 0)
+    return from_status(k8s::status_unsupported_media_type(
+      "application/json, application/yaml"));
   boost::system::error_code ec;
   auto v = json::parse(req.body, ec);
   if (ec)

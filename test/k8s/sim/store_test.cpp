@@ -52,8 +52,8 @@ BOOST_AUTO_TEST_CASE(watch_from_rv_replays_only_later_events) {
   BOOST_TEST(!reg.expired);
   auto b = w->take();
   BOOST_REQUIRE(b.events.size() == 2u);
-  BOOST_TEST(b.events[0]->type == event_type::modified);
-  BOOST_TEST(b.events[1]->type == event_type::deleted);
+  BOOST_TEST(std::string(to_string(b.events[0]->type)) == "MODIFIED");
+  BOOST_TEST(std::string(to_string(b.events[1]->type)) == "DELETED");
   BOOST_TEST(b.events[1]->rev == 4u);
   BOOST_TEST(meta_str(b.events[1]->obj->obj, "resourceVersion") == "4");
   BOOST_TEST(*b.events[1]->line

@@ -189,10 +189,9 @@ BOOST_AUTO_TEST_CASE(drop_watches_ends_streams) {
   });
   bool ended = false;
   auto start = std::chrono::steady_clock::now();
-  auto lines = c.watch(cms + "?watch=true&resourceVersion=1", 1, 5s, nullptr,
-                       &ended);
+  c.watch(cms + "?watch=true&resourceVersion=1", 1, 5s, nullptr, &ended);
   BOOST_TEST(ended);
-  BOOST_TEST(std::chrono::steady_clock::now() - start < 4s);
+  BOOST_TEST((std::chrono::steady_clock::now() - start < 4s));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,6 +8,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/json/parse.hpp>
 
+#include <optional>
+
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -40,7 +42,9 @@ namespace {
 struct conn {
   net::io_context ioc;
   net::ssl::context ctx{net::ssl::context::tls_client};
-  beast::ssl_stream<beast::tcp_stream> tls{ioc, ctx};
+  // Created after the context is configured: an SSL object copies the
+  // context's certificate when it is made.
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls_opt;
   beast::tcp_stream plain{ioc};
   bool use_tls;
 
@@ -50,12 +54,12 @@ struct conn {
   template <class F>
   auto with(F&& f) {
     if (use_tls)
-      return f(tls);
+      return f(*tls_opt);
     return f(plain);
   }
 
   void set_timeout(std::chrono::milliseconds t) {
-    auto& sock = use_tls ? beast::get_lowest_layer(tls).socket()
+    auto& sock = use_tls ? beast::get_lowest_layer(*tls_opt).socket()
                          : plain.socket();
     timeval tv{};
     tv.tv_sec = t.count() / 1000;
@@ -81,8 +85,9 @@ static void open_conn(conn& c, const std::string& host, uint16_t port,
     c.ctx.use_certificate_chain(net::buffer(cert));
     c.ctx.use_private_key(net::buffer(key), net::ssl::context::pem);
   }
-  beast::get_lowest_layer(c.tls).socket().connect(ep);
-  c.tls.handshake(net::ssl::stream_base::client);
+  c.tls_opt.emplace(c.ioc, c.ctx);
+  beast::get_lowest_layer(*c.tls_opt).socket().connect(ep);
+  c.tls_opt->handshake(net::ssl::stream_base::client);
 }
 
 static http::request<http::string_body>
