@@ -1,6 +1,7 @@
 // GET, LIST and pod logs.
 
 #include "k8s/sim/handlers.hpp"
+#include "k8s/sim/protobuf.hpp"
 #include "k8s/sim/views.hpp"
 
 #include <boost/json/parse.hpp>
@@ -45,9 +46,16 @@ api_response json_text(std::string json, unsigned code) {
 }
 
 std::variant<json::object, api_response> parse_body(const api_request& req) {
-  // Only JSON bodies (api:D6); protobuf from typed clients gets a clear 415.
-  if (req.content_type.rfind("application/vnd.kubernetes.protobuf", 0) == 0
-      || req.content_type.rfind("application/cbor", 0) == 0)
+  // JSON (api:D6); protobuf from kubectl's typed clients for the kinds its
+  // generators create; anything else gets a clear 415.
+  if (is_k8s_protobuf(req.content_type)) {
+    auto decoded = decode_k8s_protobuf(req.body);
+    if (auto msg = std::get_if<std::string>(&decoded))
+      return from_status(k8s::status_unsupported_media_type(
+        "application/json, application/yaml (" + *msg + ")"));
+    return std::move(std::get<json::object>(decoded));
+  }
+  if (req.content_type.rfind("application/cbor", 0) == 0)
     return from_status(k8s::status_unsupported_media_type(
       "application/json, application/yaml"));
   boost::system::error_code ec;
