@@ -1,15 +1,216 @@
+// `kubecombo pinger` (CONTRACT.md): job mode and, without the actor/API
+// side yet, server mode (engines run continuously, transitions are logged,
+// /metrics and /healthz on --port when --enable-metrics). ADR 0021.
 #include "cmd/commands.hpp"
+#include "cmd/pinger_session.hpp"
 
+#include "telemetry/admin_server.hpp"
+#include "telemetry/logging.hpp"
+#include "telemetry/process_metrics.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 
 namespace kc::cmd {
 
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// "500ms", "1s", "1.5s", "2m", or a plain number of seconds.
+std::optional<double> parse_duration(const std::string& text) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !std::isfinite(v) || v <= 0)
+    return std::nullopt;
+  std::string unit(end);
+  if (unit.empty() || unit == "s")
+    return v;
+  if (unit == "ms")
+    return v / 1e3;
+  if (unit == "us" || unit == "µs")
+    return v / 1e6;
+  if (unit == "m")
+    return v * 60;
+  return std::nullopt;
+}
+
+std::chrono::nanoseconds to_ns(double seconds) {
+  return std::chrono::nanoseconds{static_cast<int64_t>(seconds * 1e9)};
+}
+
+} // namespace
+
 int run_pinger(const arguments& args) {
-  flag_set flags("pinger", "Probes peers, gateway and targets.");
+  std::string lists[4] = {env("PING"), env("TCP_PING"), env("UDP_PING"),
+                          env("DNS")};
+  double interval = 5, timeout = 0;
+  std::string mode = "server", ds_namespace = env("POD_NAMESPACE"), ds_name,
+              kubeconfig, gateway;
+  int64_t exit_code = 1, port = 8080, count = 1, udp_echo_port = 0;
+  bool enable_metrics = parse_bool(env("ENABLE_METRICS")).value_or(false);
+  bool node_ip_check = false, legacy_metrics = false;
+
+  flag_set flags("pinger", "Probes peers, gateway and targets (ICMP, TCP, "
+                           "UDP, DNS). Job mode: one round, exit 0 if every "
+                           "target answered, else --exit-code.");
+  flags.add("ping", &lists[0], "ICMP targets: host,... or @FILE [env PING]");
+  flags.add("tcpping", &lists[1], "TCP targets: host:port,... [env TCP_PING]");
+  flags.add("udpping", &lists[2], "UDP targets: host:port,... [env UDP_PING]");
+  flags.add("dnslookup", &lists[3],
+            "DNS names: name or name@server[:port],... [env DNS]");
+  flags.add_custom("interval", "SECONDS", "seconds between rounds [5]",
+                   [&](const std::string& v) -> std::string {
+                     auto d = parse_duration(v);
+                     if (!d)
+                       return "must be a positive number of seconds";
+                     interval = *d;
+                     return "";
+                   });
+  flags.add("mode", &mode, "server or job [server]");
+  flags.add("exit-code", &exit_code, "job mode exit code on failure [1]", 0,
+            255);
+  flags.add("enable-metrics", &enable_metrics,
+            "serve /metrics on --port (server mode) [env ENABLE_METRICS]");
+  flags.add("port", &port, "port of /metrics and /healthz [8080]", 0, 65535);
+  flags.add("ds-namespace", &ds_namespace, "namespace of the peer DaemonSet");
+  flags.add("ds-name", &ds_name, "name of the peer DaemonSet");
+  flags.add("enable-node-ip-check", &node_ip_check, "also probe node IPs");
+  flags.add("kubeconfig", &kubeconfig, "kubeconfig (default: in-cluster)");
+  flags.add("count", &count, "probes per target per interval [1]", 1, 1000);
+  flags.add_custom("timeout", "DURATION",
+                   "per-probe timeout, e.g. 500ms [min(1s, interval/count)]",
+                   [&](const std::string& v) -> std::string {
+                     auto d = parse_duration(v);
+                     if (!d)
+                       return "must be a duration like 500ms or 2s";
+                     timeout = *d;
+                     return "";
+                   });
+  flags.add("gateway", &gateway, "gateway to probe: IP or auto");
+  flags.add("legacy-metrics", &legacy_metrics,
+            "also export upstream's metric names");
+  flags.add("udp-echo-port", &udp_echo_port,
+            "answer UDP probes of peers on this port (0: off) [0]", 0, 65535);
   if (auto rc = flags.parse(args))
     return *rc;
-  std::cerr << "kubecombo pinger: not available in this build yet\n";
-  return 1;
+  if (!flags.positional().empty())
+    return usage_error("pinger", "unexpected argument \""
+                                   + flags.positional().front() + "\"");
+  if (mode != "server" && mode != "job")
+    return usage_error("pinger", "--mode must be server or job, not \""
+                                   + mode + "\"");
+  bool job = mode == "job";
+  if (!gateway.empty() && gateway != "auto")
+    lists[0] += (lists[0].empty() ? "" : ",") + gateway;
+
+  // Job mode: count probes per target within one round of ≤ 1 s (plus the
+  // timeout); server mode: count probes per target per interval, forever.
+  session_config cfg;
+  double per_probe = interval / static_cast<double>(count);
+  if (timeout == 0)
+    timeout = std::min(1.0, per_probe);
+  if (job)
+    per_probe = std::max(timeout, std::min(interval, 1.0)
+                                    / static_cast<double>(count));
+  cfg.sched = {to_ns(per_probe), to_ns(std::min(timeout, per_probe)),
+               job ? static_cast<uint64_t>(count) : 0};
+  if (job)
+    cfg.stats.window = static_cast<uint32_t>(count);
+
+  telemetry::init_logging({});
+  boost::asio::io_context io;
+  pinger_session session(io, cfg);
+  const probes::protocol protos[] = {probes::protocol::icmp,
+                                     probes::protocol::tcp,
+                                     probes::protocol::udp,
+                                     probes::protocol::dns};
+  for (int i = 0; i < 4; ++i) {
+    auto parsed = probes::parse_target_list(protos[i], lists[i]);
+    for (auto& err : parsed.errors) {
+      std::cerr << "kubecombo pinger: " << err << '\n';
+      session.add_invalid(err);
+    }
+    for (auto& spec : parsed.good)
+      if (auto err = session.add(spec); !err.empty())
+        std::cerr << "kubecombo pinger: " << err << '\n';
+  }
+
+  if (job) {
+    bool finished = false;
+    for (auto& w : session.start([&] {
+           finished = true;
+           io.stop();
+         }))
+      std::cerr << "kubecombo pinger: " << w << '\n';
+    auto cap = std::chrono::duration<double>(
+      per_probe * static_cast<double>(count) + timeout + 30);
+    io.run_for(std::chrono::duration_cast<std::chrono::milliseconds>(cap));
+    if (!finished)
+      session.stop();
+    bool all = session.report(std::cout);
+    std::cout.flush();
+    return all ? 0 : static_cast<int>(exit_code);
+  }
+
+  // Server mode: never exits because probes fail.
+  session.on_transition = [](bool down, const std::string& line) {
+    if (down)
+      KC_WARN("targets", "{}", line);
+    else
+      KC_INFO("targets", "{}", line);
+  };
+  std::unique_ptr<probes::udp_echo_responder> echo;
+  if (udp_echo_port != 0) {
+    try {
+      echo = std::make_unique<probes::udp_echo_responder>(
+        io, boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v6(),
+                                           static_cast<uint16_t>(udp_echo_port)));
+    } catch (const std::exception&) {
+      echo = std::make_unique<probes::udp_echo_responder>(
+        io, boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v4(),
+                                           static_cast<uint16_t>(udp_echo_port)));
+    }
+  }
+  std::unique_ptr<telemetry::admin_server> admin;
+  if (enable_metrics) {
+    auto& reg = telemetry::global_registry();
+    telemetry::register_process_metrics(reg);
+    session.enable_metrics(reg, 100);
+    telemetry::admin_routes routes;
+    routes.metrics = &reg;
+    routes.healthz = [] { return telemetry::check_result{}; };
+    try {
+      admin = std::make_unique<telemetry::admin_server>(
+        routes, telemetry::listen_address{"", static_cast<uint16_t>(port)});
+    } catch (const std::exception& e) {
+      std::cerr << "kubecombo pinger: --port " << port << ": " << e.what()
+                << '\n';
+      return 2;
+    }
+  }
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    session.stop();
+    if (echo)
+      echo->close();
+    io.stop();
+  });
+  for (auto& w : session.start({}))
+    KC_WARN("targets", "{}", w);
+  KC_INFO("pinger", "probing {} targets every {}s{}{}", session.size(),
+          per_probe * static_cast<double>(count),
+          echo ? ", UDP echo on port " + std::to_string(echo->port()) : "",
+          admin ? ", metrics on port " + std::to_string(admin->port()) : "");
+  io.run();
+  if (admin)
+    admin->stop();
+  return 0;
 }
 
 } // namespace kc::cmd

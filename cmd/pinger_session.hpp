@@ -1,0 +1,79 @@
+#pragma once
+
+// The probe side of `kubecombo pinger` without the actor layer: the engines,
+// one target_stats per target, job-mode reporting and server-mode transition
+// lines. The actor tree (DESIGN.md §3) will take over the stats ownership.
+
+#include "probes/dns_engine.hpp"
+#include "probes/icmp_engine.hpp"
+#include "probes/target.hpp"
+#include "probes/target_stats.hpp"
+#include "probes/tcp_engine.hpp"
+#include "probes/udp_engine.hpp"
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+
+namespace kc::telemetry {
+class registry;
+}
+
+namespace kc::cmd {
+
+namespace asio = boost::asio;
+
+/// How the session probes.
+struct session_config {
+  probes::schedule sched;
+  probes::stats_config stats;
+};
+
+/// Owns the engines and the per-target statistics of one pinger process.
+class pinger_session : public probes::result_sink {
+public:
+  pinger_session(asio::io_context& io, session_config cfg);
+  ~pinger_session() override;
+
+  /// Resolves and adds a parsed target; an unresolvable one is kept as a
+  /// failed target and its error line returned (else "").
+  std::string add(const probes::target_spec& spec);
+  /// Records a target that could not even be parsed (job mode: failed).
+  void add_invalid(std::string error);
+  /// Starts every engine; `done` runs once all finished (finite rounds).
+  /// Returns one-off warnings (e.g. ICMP disabled) to print once.
+  std::vector<std::string> start(std::function<void()> done);
+  void stop();
+
+  /// Job mode: one line per target, then a summary. True if all answered.
+  bool report(std::ostream& out) const;
+  /// Server mode: called with each up/down transition line.
+  std::function<void(bool down, const std::string& line)> on_transition;
+  /// Exposes pinger_ metrics in `reg`; updated from the io thread.
+  void enable_metrics(telemetry::registry& reg, size_t max_target_series);
+  size_t size() const;
+
+  void on_results(probes::protocol proto,
+                  std::span<const probes::probe_result> batch) override;
+
+private:
+  struct entry;
+  struct metrics;
+  probes::probe_engine* engine(probes::protocol p);
+  void publish_engine_counters();
+
+  asio::io_context& io_;
+  session_config cfg_;
+  std::vector<entry> entries_;
+  std::vector<std::string> invalid_;
+  std::vector<uint32_t> by_slot_[4]; // protocol → slot → entry index
+  std::unique_ptr<probes::icmp_engine> icmp_;
+  std::unique_ptr<probes::tcp_engine> tcp_;
+  std::unique_ptr<probes::udp_engine> udp_;
+  std::unique_ptr<probes::dns_engine> dns_;
+  std::unique_ptr<metrics> metrics_;
+  asio::steady_timer metrics_timer_;
+  size_t running_ = 0;
+};
+
+} // namespace kc::cmd
