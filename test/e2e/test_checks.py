@@ -220,6 +220,10 @@ def test_net_route(tmp_path):
     p = run_check("net/route", incomplete)
     assert p.returncode == 1
     assert errors(p.stdout) == {"gateway-198.18.0.1": "gateway unreachable via eth0 (neighbour entry incomplete)"}
+    # No neighbour entry and ping off (the default): reported ok, said on stderr.
+    unseen = make_tree(tmp_path / "unseen", arp=ARP_OK.splitlines()[0] + "\n")
+    p = run_check("net/route", unseen, KC_NET_PING="")
+    assert p.returncode == 0 and "not verified" in p.stderr
 
 
 def test_net_dns(tmp_path):
