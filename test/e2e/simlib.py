@@ -204,6 +204,9 @@ class Sim:
         import requests
         if self._session is None:
             s = requests.Session()
+            # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in the environment would
+            # override session.verify (requests merges env settings first).
+            s.trust_env = False
             s.verify = self.kc.ca_file if self.kc.server.startswith("https") else False
             if self.kc.token:
                 s.headers["Authorization"] = "Bearer " + self.kc.token

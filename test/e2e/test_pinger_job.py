@@ -206,3 +206,48 @@ def test_without_net_raw_icmp_is_disabled_once_others_continue(tcp_listener):
     assert "ping_group_range" in err
     assert line_for(out, f"127.0.0.1:{tcp_listener}").startswith("ok")
     assert "disabled" in line_for(out, "127.0.0.2")
+
+
+def test_server_metrics_are_promtool_clean_and_bounded(tcp_listener):
+    import urllib.request
+    port = free_port()
+    server = subprocess.Popen([KC, "pinger", "--interval", "0.3",
+                               "--enable-metrics", "--port", str(port),
+                               "--tcpping", f"127.0.0.1:{tcp_listener},"
+                               f"127.0.0.1:{free_port()}"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        text = ""
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                text = urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
+                if 'pinger_target_up{protocol="tcp"' in text and \
+                        'result="refused"' in text:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        health = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",
+                                        timeout=2)
+        assert health.status == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, _ = server.communicate(timeout=10)
+    assert server.returncode == 0, out
+    assert 'pinger_probes_total{protocol="tcp",result="ok"}' in text, text
+    assert 'pinger_probes_total{protocol="tcp",result="refused"}' in text
+    assert f'pinger_target_up{{protocol="tcp",target="127.0.0.1:{tcp_listener}"}} 1' in text
+    assert "pinger_rtt_seconds_bucket" in text
+    series = [l for l in text.splitlines() if l.startswith("pinger_")]
+    assert len(series) <= 300
+    # Logs: the start line and one transition (the closed port), no per-probe lines.
+    assert len(out.strip().splitlines()) <= 3, out
+    promtool = shutil.which("promtool")
+    if not promtool:
+        pytest.skip("promtool not installed (metrics fetched and checked above)")
+    check = subprocess.run([promtool, "check", "metrics"], input=text,
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -45,6 +45,19 @@ def test_S1_malformed_json_create_400(sim, alive):
     assert_status(r, 404, "NotFound")
 
 
+def test_S1_wrong_json_types_400(sim, alive):
+    # YAML `x: y` reaches the server as {"x": true}; ConfigMap data is map[string]string
+    name = unique("typ")
+    for data in ({"x": True}, {"x": 1}, ["a"], "s"):
+        body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name},
+                "data": data}
+        r = sim.request("POST", url(), json=body)
+        assert_status(r, 400, "BadRequest")
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "labels": "x"}}
+    assert_status(sim.request("POST", url(), json=body), 400, "BadRequest")
+    assert sim.request("GET", url(name)).status_code == 404
+
+
 def test_S1_malformed_json_replace_400_object_unchanged(sim, existing):
     name = existing["metadata"]["name"]
     r = sim.request("PUT", url(name), data=b'{"metadata": {"name": "' + name.encode(),

@@ -404,7 +404,7 @@ def test_T2_show_labels(sim, kubectl, ns):
 
 def test_get_o_yaml_and_C1_C8_system_fields(sim, kubectl, ns):
     name = unique("cm")
-    ok(create(sim, kubectl, cm_yaml(name, ns, data={"x": "y"})))
+    ok(create(sim, kubectl, cm_yaml(name, ns, data={"x": "hello"})))
     obj = yaml.safe_load(ok(kubectl("get", "configmap", name, "-n", ns, "-o", "yaml")))
     assert obj["apiVersion"] == "v1" and obj["kind"] == "ConfigMap", obj
     md = obj["metadata"]
@@ -413,7 +413,7 @@ def test_get_o_yaml_and_C1_C8_system_fields(sim, kubectl, ns):
                     md["uid"]), md
     assert RFC3339_SECONDS.match(str(md["creationTimestamp"])), md
     assert md["resourceVersion"].isdigit(), md
-    assert obj["data"] == {"x": "y"}
+    assert obj["data"] == {"x": "hello"}
 
 
 def test_get_o_json_list(sim, kubectl, ns):
@@ -710,7 +710,8 @@ def test_K2_bad_token_unauthorized(sim, kubectl):
     path = sim.write_file("bad-token.kubeconfig", yaml.safe_dump(doc))
     rc, out, err = kubectl("get", "namespaces", kubeconfig=path)
     assert rc != 0, out
-    assert "Unauthorized" in err, err
+    # kubectl 1.32's wording for a 401 during discovery (same against kube-apiserver)
+    assert "error: You must be logged in to the server" in err, err
     r = sim.session().get(sim.kc.server + "/api/v1/namespaces",
                           headers={"Authorization": "Bearer wrong"}, timeout=30)
     assert r.status_code == 401, r.text
@@ -750,4 +751,4 @@ def test_K2_foreign_client_certificate_rejected(sim, kubectl):
     path = sim.write_file("foreign.kubeconfig", yaml.safe_dump(doc))
     rc, out, err = kubectl("get", "namespaces", kubeconfig=path)
     assert rc != 0, out
-    assert "Unauthorized" in err or "certificate" in err, err
+    assert "You must be logged in to the server" in err or "certificate" in err, err
