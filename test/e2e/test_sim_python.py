@@ -535,7 +535,7 @@ def test_P2_discovery_and_version_models(api):
     assert isinstance(v, client.VersionInfo) and v.major == "1"
     core_versions = client.CoreApi(api).get_api_versions()
     assert "v1" in core_versions.versions
-    assert core_versions.server_address_by_client_cidrs
+    assert core_versions.server_address_by_client_cid_rs
     groups = client.ApisApi(api).get_api_versions()
     names = {g.name for g in groups.groups}
     assert {"apps", "events.k8s.io", "coordination.k8s.io", "rbac.authorization.k8s.io",
