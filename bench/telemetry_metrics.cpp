@@ -4,15 +4,15 @@
 // Each hot-path number is printed beside a peer: the same update under a
 // std::mutex (what a naive registry does). Run: build-g/bench/telemetry_metrics
 
+#include "telemetry/metrics.hpp"
+
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "telemetry/metrics.hpp"
 
 using namespace kc::telemetry;
 using clock_type = std::chrono::steady_clock;
@@ -24,7 +24,8 @@ constexpr long ops_per_thread = 20'000'000;
 double cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  return static_cast<double>(ts.tv_sec)
+         + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 /// Wall-clock rate and CPU cost of one run. The machine is shared, so the
@@ -86,8 +87,8 @@ int main() {
       for (long i = 0; i < n; ++i)
         peer.inc();
     });
-    auto label = "counter.inc(), one shared counter, "
-                 + std::to_string(threads) + " thr";
+    auto label = "counter.inc(), one shared counter, " + std::to_string(threads)
+                 + " thr";
     line(label.c_str(), ours, theirs);
     if (shared.value() != double(threads * ops_per_thread))
       std::printf("  LOST UPDATES: %f\n", shared.value());
@@ -128,7 +129,7 @@ int main() {
     auto& fam = reg.add_counter_family("bench_lookup", "", {"proto", "target"});
     for (int i = 0; i < 1000; ++i)
       fam.with({"icmp", "10.0." + std::to_string(i / 256) + "."
-                          + std::to_string(i % 256)});
+                            + std::to_string(i % 256)});
     auto ours = rate(1, 2'000'000, [&](int, long n) {
       for (long i = 0; i < n; ++i)
         fam.with({"icmp", "10.0.1.17"})->inc();
@@ -145,9 +146,9 @@ int main() {
                                        {"proto", "target"});
     for (int i = 0; i < 10'000; ++i)
       fam.with({"icmp", "10." + std::to_string(i / 65536) + "."
-                          + std::to_string((i / 256) % 256) + "."
-                          + std::to_string(i % 256)})
-        ->inc(i);
+                            + std::to_string((i / 256) % 256) + "."
+                            + std::to_string(i % 256)})
+          ->inc(i);
     std::string out;
     constexpr int rounds = 50;
     auto start = clock_type::now();
@@ -157,8 +158,7 @@ int main() {
     }
     std::chrono::duration<double, std::milli> d = clock_type::now() - start;
     std::printf("%-44s %9.2f ms per scrape, %zu bytes\n",
-                "expose 10,000 counter series", d.count() / rounds,
-                out.size());
+                "expose 10,000 counter series", d.count() / rounds, out.size());
   }
   {
     registry reg;

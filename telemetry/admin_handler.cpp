@@ -67,8 +67,7 @@ admin_response admin_reply(const admin_routes& routes,
                         "application/json");
     } catch (const std::exception& e) {
       return text_reply(req, http::status::internal_server_error,
-                        std::string{"debug/actors failed: "} + e.what()
-                          + "\n");
+                        std::string{"debug/actors failed: "} + e.what() + "\n");
     }
   }
   if (auto i = routes.extra.find(path); i != routes.extra.end()) {

@@ -2,14 +2,14 @@
 
 #include "telemetry/admin_server.hpp"
 
-#include <system_error>
-#include <thread>
-#include <vector>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
+
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace kc::telemetry {
 
@@ -27,8 +27,7 @@ constexpr auto idle_timeout = std::chrono::seconds(30);
 class session : public std::enable_shared_from_this<session> {
 public:
   session(tcp::socket socket, const admin_routes& routes)
-    : stream_(std::move(socket)), routes_(routes) {
-  }
+    : stream_(std::move(socket)), routes_(routes) {}
 
   void run() {
     read();
@@ -46,11 +45,11 @@ private:
     parser_->header_limit(header_limit);
     parser_->body_limit(body_limit);
     stream_.expires_after(idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec,
-                                                 std::size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          self->on_read(ec);
+        });
   }
 
   void on_read(beast::error_code ec) {
@@ -95,7 +94,7 @@ tcp::endpoint resolve(const listen_address& address, bool v6_any) {
   auto ip = asio::ip::make_address(address.host, ec);
   if (ec)
     throw std::system_error(ec, "admin listener: host \"" + address.host
-                                  + "\" is not an IP address");
+                                    + "\" is not an IP address");
   return {ip, address.port};
 }
 
@@ -132,10 +131,10 @@ struct admin_server::impl {
         break;
     }
     if (ec)
-      throw std::system_error(ec, "admin listener: cannot listen on "
-                                    + (address.host.empty() ? std::string{}
-                                                            : address.host)
-                                    + ":" + std::to_string(address.port));
+      throw std::system_error(
+          ec, "admin listener: cannot listen on "
+                  + (address.host.empty() ? std::string{} : address.host) + ":"
+                  + std::to_string(address.port));
     port = acceptor.local_endpoint().port();
   }
 

@@ -12,6 +12,10 @@
 //   kc::telemetry::admin_server server{routes, *addr};
 //   server.port(); // the bound port (useful with port 0)
 
+#include "telemetry/metrics.hpp"
+
+#include <boost/beast/http.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -19,10 +23,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/beast/http.hpp>
-
-#include "telemetry/metrics.hpp"
 
 namespace kc::telemetry {
 
@@ -40,19 +40,19 @@ struct check_result {
 /// What a listener serves; an unset route answers 404. Callbacks run on the
 /// listener's thread and may block briefly (/debug/actors asks the actors).
 struct admin_routes {
-  const registry* metrics = nullptr;          // GET /metrics
-  std::function<check_result()> healthz;      // GET /healthz
-  std::function<check_result()> readyz;       // GET /readyz
-  std::function<std::string()> debug_actors;  // GET /debug/actors (JSON)
+  const registry* metrics = nullptr;         // GET /metrics
+  std::function<check_result()> healthz;     // GET /healthz
+  std::function<check_result()> readyz;      // GET /readyz
+  std::function<std::string()> debug_actors; // GET /debug/actors (JSON)
   /// Further exact paths (a dashboard, ...).
   std::map<std::string, std::function<admin_response(const admin_request&)>,
            std::less<>>
-    extra;
+      extra;
 };
 
 /// The Content-Type of /metrics.
 inline constexpr std::string_view metrics_content_type
-  = "text/plain; version=0.0.4; charset=utf-8";
+    = "text/plain; version=0.0.4; charset=utf-8";
 
 /// The response to `req` (pure: no I/O besides the route callbacks).
 /// GET and HEAD only (405 otherwise); the query string is ignored.

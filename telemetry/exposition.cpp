@@ -15,8 +15,8 @@ void append_value(std::string& out, double v) {
   } else if (v == std::trunc(v) && std::fabs(v) < 1e15) {
     // Whole numbers print as integers ("1000000", not "1e+06").
     char buf[24];
-    auto [end, ec] =
-      std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(v));
+    auto [end, ec]
+        = std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(v));
     out.append(buf, ec == std::errc{} ? end : buf);
   } else {
     char buf[32];
@@ -95,7 +95,9 @@ namespace {
 
 /// Length of the well-formed UTF-8 sequence at s[i], or 0 if ill-formed.
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  auto b = [&](std::size_t k) {
+    return static_cast<unsigned char>(s[k]);
+  };
   auto cont = [&](std::size_t k) {
     return k < s.size() && (b(k) & 0xC0) == 0x80;
   };

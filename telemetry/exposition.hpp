@@ -3,12 +3,12 @@
 // Building blocks of the Prometheus text format 0.0.4, shared by the
 // registry's families. Internal to kc_telemetry (and its tests).
 
+#include "telemetry/metrics.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "telemetry/metrics.hpp"
 
 namespace kc::telemetry::detail {
 

@@ -2,14 +2,14 @@
 
 #include "telemetry/logging.hpp"
 
-#include <atomic>
-#include <chrono>
-#include <ctime>
+#include "telemetry/exposition.hpp"
 
 #include <spdlog/formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
-#include "telemetry/exposition.hpp"
+#include <atomic>
+#include <chrono>
+#include <ctime>
 
 namespace kc::telemetry {
 
@@ -74,8 +74,8 @@ void append_timestamp(spdlog::memory_buf_t& out,
 
 /// A JSON string literal with quotes; ill-formed UTF-8 becomes U+FFFD.
 void append_json_string(std::string& out, std::string_view raw) {
-  auto s = detail::valid_utf8(raw) ? std::string{raw}
-                                   : detail::sanitize_utf8(raw);
+  auto s
+      = detail::valid_utf8(raw) ? std::string{raw} : detail::sanitize_utf8(raw);
   out.push_back('"');
   for (char c : s) {
     switch (c) {

@@ -7,7 +7,12 @@
 //    "msg":"up","key":"default/p1"}
 // Use the macros; they test the level before formatting anything:
 //   KC_INFO(self->name(), "target up after {} probes", n);
-//   KC_DEBUG("admin", {{"key", key}, {"reconcile_id", 17}}, "requeue in {}", d);
+//   KC_DEBUG("admin", {{"key", key}, {"reconcile_id", 17}}, "requeue in {}",
+//   d);
+
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/sinks/sink.h>
+#include <spdlog/spdlog.h>
 
 #include <initializer_list>
 #include <memory>
@@ -16,10 +21,6 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
-
-#include <spdlog/fmt/fmt.h>
-#include <spdlog/sinks/sink.h>
-#include <spdlog/spdlog.h>
 
 namespace kc::telemetry {
 
@@ -46,8 +47,7 @@ void init_logging(const log_options& opts);
 struct log_field {
   template <class T>
   log_field(std::string_view k, const T& v)
-    : key(k), value(fmt::format("{}", v)) {
-  }
+    : key(k), value(fmt::format("{}", v)) {}
   std::string_view key;
   std::string value;
 };
@@ -85,21 +85,20 @@ void log_fmt(spdlog::level::level_enum lvl, std::string_view component,
 } // namespace kc::telemetry
 
 /// KC_LOG(level, component, [{{"k", v}, ...},] "fmt {}", args...)
-#define KC_LOG(lvl, component, ...)                                           \
-  do {                                                                        \
-    if (::kc::telemetry::log_enabled(lvl))                                    \
-      ::kc::telemetry::log_fmt(lvl,                                           \
-                               ::kc::telemetry::component_name(component),    \
-                               __VA_ARGS__);                                  \
+#define KC_LOG(lvl, component, ...)                                            \
+  do {                                                                         \
+    if (::kc::telemetry::log_enabled(lvl))                                     \
+      ::kc::telemetry::log_fmt(                                                \
+          lvl, ::kc::telemetry::component_name(component), __VA_ARGS__);       \
   } while (false)
 
-#define KC_TRACE(component, ...)                                              \
+#define KC_TRACE(component, ...)                                               \
   KC_LOG(::spdlog::level::trace, component, __VA_ARGS__)
-#define KC_DEBUG(component, ...)                                              \
+#define KC_DEBUG(component, ...)                                               \
   KC_LOG(::spdlog::level::debug, component, __VA_ARGS__)
-#define KC_INFO(component, ...)                                               \
+#define KC_INFO(component, ...)                                                \
   KC_LOG(::spdlog::level::info, component, __VA_ARGS__)
-#define KC_WARN(component, ...)                                               \
+#define KC_WARN(component, ...)                                                \
   KC_LOG(::spdlog::level::warn, component, __VA_ARGS__)
-#define KC_ERROR(component, ...)                                              \
+#define KC_ERROR(component, ...)                                               \
   KC_LOG(::spdlog::level::err, component, __VA_ARGS__)

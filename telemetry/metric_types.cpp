@@ -59,7 +59,8 @@ void histogram::observe(double v) noexcept {
         ++i;
     } else {
       i = static_cast<std::size_t>(
-        std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin());
+          std::lower_bound(bounds_.begin(), bounds_.end(), v)
+          - bounds_.begin());
     }
   }
   counts_[i].fetch_add(1, std::memory_order_relaxed);

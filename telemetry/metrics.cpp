@@ -2,10 +2,10 @@
 
 #include "telemetry/metrics.hpp"
 
+#include "telemetry/exposition.hpp"
+
 #include <cmath>
 #include <stdexcept>
-
-#include "telemetry/exposition.hpp"
 
 namespace kc::telemetry {
 
@@ -13,11 +13,8 @@ namespace detail {
 
 family_base::family_base(std::string name, std::string help, metric_type type,
                          std::vector<std::string> label_names)
-  : name_(std::move(name)),
-    help_(sanitize_utf8(help)),
-    type_(type),
-    label_names_(std::move(label_names)) {
-}
+  : name_(std::move(name)), help_(sanitize_utf8(help)), type_(type),
+    label_names_(std::move(label_names)) {}
 
 family_base::~family_base() = default;
 
@@ -75,18 +72,16 @@ template <class T>
 family<T>::family(std::string name, std::string help, metric_type type,
                   std::vector<std::string> label_names,
                   std::vector<double> bounds)
-  : family_base(std::move(name), std::move(help), type,
-                std::move(label_names)),
-    bounds_(std::move(bounds)) {
-}
+  : family_base(std::move(name), std::move(help), type, std::move(label_names)),
+    bounds_(std::move(bounds)) {}
 
 template <class T>
 template <class Range>
 auto family<T>::with_range(const Range& values) -> handle {
   if (values.size() != label_names_.size())
     throw std::invalid_argument(
-      "metric \"" + name_ + "\" takes " + std::to_string(label_names_.size())
-      + " label values, got " + std::to_string(values.size()));
+        "metric \"" + name_ + "\" takes " + std::to_string(label_names_.size())
+        + " label values, got " + std::to_string(values.size()));
   for (std::string_view v : values)
     if (!detail::valid_utf8(v))
       return with_range(to_strings(values));
@@ -107,8 +102,7 @@ auto family<T>::with_range(const Range& values) -> handle {
 }
 
 template <class T>
-auto family<T>::with(std::initializer_list<std::string_view> values)
-  -> handle {
+auto family<T>::with(std::initializer_list<std::string_view> values) -> handle {
   return with_range(values);
 }
 
@@ -181,8 +175,7 @@ public:
                   std::vector<std::string> label_names, function fn)
     : family_base(std::move(name), std::move(help), type,
                   std::move(label_names)),
-      fn_(std::move(fn)) {
-  }
+      fn_(std::move(fn)) {}
 
   void expose(std::string& out) const override {
     std::vector<callback_sample> samples;
@@ -198,10 +191,10 @@ public:
       if (first)
         detail::append_header(out, name_, help_, type_);
       first = false;
-      append_sample(out, name_, "",
-                    detail::label_pairs(label_names_,
-                                        to_strings(s.label_values)),
-                    s.value);
+      append_sample(
+          out, name_, "",
+          detail::label_pairs(label_names_, to_strings(s.label_values)),
+          s.value);
     }
   }
 
@@ -241,8 +234,7 @@ bool valid_label_name(std::string_view name) {
 
 namespace {
 
-constexpr std::string_view histogram_suffixes[] = {"_bucket", "_sum",
-                                                   "_count"};
+constexpr std::string_view histogram_suffixes[] = {"_bucket", "_sum", "_count"};
 
 std::string full_name(metric_type type, std::string_view name) {
   std::string result{name};
@@ -260,16 +252,15 @@ void validate(const std::string& name, metric_type type,
     const auto& label = label_names[i];
     if (!valid_label_name(label))
       throw std::invalid_argument(
-        "metric \"" + name + "\": invalid label name \"" + label
-        + "\": must match [a-zA-Z_][a-zA-Z0-9_]* without a leading __");
+          "metric \"" + name + "\": invalid label name \"" + label
+          + "\": must match [a-zA-Z_][a-zA-Z0-9_]* without a leading __");
     if (type == metric_type::histogram && label == "le")
       throw std::invalid_argument("histogram \"" + name
                                   + "\": label name \"le\" is reserved");
     for (std::size_t j = 0; j < i; ++j)
       if (label_names[j] == label)
-        throw std::invalid_argument("metric \"" + name
-                                    + "\": duplicate label name \"" + label
-                                    + "\"");
+        throw std::invalid_argument(
+            "metric \"" + name + "\": duplicate label name \"" + label + "\"");
   }
 }
 
@@ -286,7 +277,8 @@ F& registry::add_family(std::string_view name, std::string_view help,
   auto full = full_name(type, name);
   validate(full, type, label_names);
   if (type == metric_type::histogram)
-    (void)histogram{bounds}; // validates the bounds before anything is registered
+    (void)histogram{
+        bounds}; // validates the bounds before anything is registered
   std::lock_guard lock{mtx_};
   if (auto i = families_.find(full); i != families_.end()) {
     auto* existing = dynamic_cast<F*>(i->second.get());
@@ -300,8 +292,9 @@ F& registry::add_family(std::string_view name, std::string_view help,
   }
   for (auto suffix : histogram_suffixes) {
     auto clash = [&](const std::string& other) {
-      throw std::invalid_argument("metric \"" + full + "\" collides with "
-                                  "the series of histogram \""
+      throw std::invalid_argument("metric \"" + full
+                                  + "\" collides with "
+                                    "the series of histogram \""
                                   + other + "\"");
     };
     if (full.ends_with(suffix)) {
@@ -329,8 +322,7 @@ gauge& registry::add_gauge(std::string_view name, std::string_view help) {
   return *add_gauge_family(name, help, {}).with({});
 }
 
-histogram& registry::add_histogram(std::string_view name,
-                                   std::string_view help,
+histogram& registry::add_histogram(std::string_view name, std::string_view help,
                                    std::vector<double> bounds) {
   return *add_histogram_family(name, help, {}, std::move(bounds)).with({});
 }
@@ -349,9 +341,10 @@ registry::add_gauge_family(std::string_view name, std::string_view help,
                                    std::move(label_names), {});
 }
 
-family<histogram>& registry::add_histogram_family(
-  std::string_view name, std::string_view help,
-  std::vector<std::string> label_names, std::vector<double> bounds) {
+family<histogram>&
+registry::add_histogram_family(std::string_view name, std::string_view help,
+                               std::vector<std::string> label_names,
+                               std::vector<double> bounds) {
   return add_family<family<histogram>>(name, help, metric_type::histogram,
                                        std::move(label_names),
                                        std::move(bounds));
@@ -366,9 +359,9 @@ void registry::add_callback(metric_type type, std::string_view name,
 }
 
 void registry::add_callback_family(
-  metric_type type, std::string_view name, std::string_view help,
-  std::vector<std::string> label_names,
-  std::function<std::vector<callback_sample>()> fn) {
+    metric_type type, std::string_view name, std::string_view help,
+    std::vector<std::string> label_names,
+    std::function<std::vector<callback_sample>()> fn) {
   if (type == metric_type::histogram)
     throw std::invalid_argument("callback metric \"" + std::string{name}
                                 + "\" must be a counter or a gauge");
@@ -381,7 +374,7 @@ void registry::add_callback_family(
                                 + "\" is already registered");
   // Re-registering a callback replaces it (a restarted component).
   auto family = std::make_unique<callback_family>(
-    full, std::string{help}, type, std::move(label_names), std::move(fn));
+      full, std::string{help}, type, std::move(label_names), std::move(fn));
   if (i != families_.end())
     i->second = std::move(family);
   else

@@ -12,6 +12,8 @@
 //
 // See docs/adr/0060-metrics-registry.md.
 
+#include "telemetry/metric_types.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <initializer_list>
@@ -22,8 +24,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "telemetry/metric_types.hpp"
 
 namespace kc::telemetry {
 
@@ -67,8 +67,8 @@ struct values_less {
   template <class A, class B>
   bool operator()(const A& a, const B& b) const {
     return std::lexicographical_compare(
-      a.begin(), a.end(), b.begin(), b.end(),
-      [](std::string_view x, std::string_view y) { return x < y; });
+        a.begin(), a.end(), b.begin(), b.end(),
+        [](std::string_view x, std::string_view y) { return x < y; });
   }
 };
 
@@ -162,13 +162,13 @@ public:
 
 private:
   template <class F>
-  F& add_family(std::string_view name, std::string_view help,
-                metric_type type, std::vector<std::string> label_names,
+  F& add_family(std::string_view name, std::string_view help, metric_type type,
+                std::vector<std::string> label_names,
                 std::vector<double> bounds);
 
   mutable std::mutex mtx_;
   std::map<std::string, std::unique_ptr<detail::family_base>, std::less<>>
-    families_;
+      families_;
 };
 
 /// The process-wide registry that /metrics serves by default.

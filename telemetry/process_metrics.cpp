@@ -2,13 +2,13 @@
 
 #include "telemetry/process_metrics.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <sys/resource.h>
-#include <unistd.h>
 
 namespace kc::telemetry {
 
@@ -68,7 +68,9 @@ std::optional<process_stats> read_process_stats() {
     fields.push_back(f);
   if (fields.size() < 22)
     return std::nullopt;
-  auto field = [&](int n) { return std::stod(fields[n - 3]); };
+  auto field = [&](int n) {
+    return std::stod(fields[n - 3]);
+  };
   static const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   static const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
   static const double boot = boot_time().value_or(0);
@@ -106,8 +108,8 @@ void register_process_metrics(registry& reg) {
   add(metric_type::gauge, "process_start_time_seconds",
       "Start time of the process since unix epoch in seconds.",
       &process_stats::start_time_seconds);
-  add(metric_type::gauge, "process_open_fds", "Number of open file descriptors.",
-      &process_stats::open_fds);
+  add(metric_type::gauge, "process_open_fds",
+      "Number of open file descriptors.", &process_stats::open_fds);
   add(metric_type::gauge, "process_max_fds",
       "Maximum number of open file descriptors.", &process_stats::max_fds);
 }

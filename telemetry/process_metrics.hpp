@@ -3,15 +3,15 @@
 // The standard process self-metrics of Prometheus client libraries, read
 // from /proc/self at scrape time (Linux).
 
-#include <optional>
-
 #include "telemetry/metrics.hpp"
+
+#include <optional>
 
 namespace kc::telemetry {
 
 /// One reading of /proc/self.
 struct process_stats {
-  double cpu_seconds = 0;     // user + system
+  double cpu_seconds = 0; // user + system
   double resident_bytes = 0;
   double virtual_bytes = 0;
   double start_time_seconds = 0; // since the Unix epoch

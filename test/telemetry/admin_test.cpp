@@ -30,9 +30,12 @@ struct populated {
   populated() {
     reg.add_counter("kc_test_requests", "Requests.").inc(3);
     routes.metrics = &reg;
-    routes.healthz = [] { return check_result{}; };
+    routes.healthz = [] {
+      return check_result{};
+    };
     routes.readyz = [this] {
-      return ready ? check_result{} : check_result{false, "informers not synced"};
+      return ready ? check_result{}
+                   : check_result{false, "informers not synced"};
     };
     routes.debug_actors = [] {
       return std::string{R"({"actors":[{"name":"root","parent":""}]})"};
@@ -82,7 +85,8 @@ BOOST_FIXTURE_TEST_CASE(routing, populated) {
   auto res = admin_reply(routes, get("/metrics"));
   BOOST_TEST(res.result_int() == 200);
   BOOST_TEST(res[http::field::content_type] == metrics_content_type);
-  BOOST_TEST(res.body().find("kc_test_requests_total 3\n") != std::string::npos);
+  BOOST_TEST(res.body().find("kc_test_requests_total 3\n")
+             != std::string::npos);
   res = admin_reply(routes, get("/metrics?x=1"));
   BOOST_TEST(res.result_int() == 200);
   res = admin_reply(routes, get("/healthz"));
@@ -108,11 +112,15 @@ BOOST_AUTO_TEST_CASE(unset_and_failing_routes) {
   admin_routes routes;
   BOOST_TEST(admin_reply(routes, get("/metrics")).result_int() == 404);
   BOOST_TEST(admin_reply(routes, get("/healthz")).result_int() == 404);
-  routes.healthz = []() -> check_result { throw std::runtime_error("boom"); };
+  routes.healthz = []() -> check_result {
+    throw std::runtime_error("boom");
+  };
   auto res = admin_reply(routes, get("/healthz"));
   BOOST_TEST(res.result_int() == 500);
   BOOST_TEST(res.body() == "check failed: boom\n");
-  routes.readyz = [] { return check_result{false, ""}; };
+  routes.readyz = [] {
+    return check_result{false, ""};
+  };
   BOOST_TEST(admin_reply(routes, get("/readyz")).body() == "not ok\n");
   routes.extra["/dash"] = [](const admin_request&) {
     admin_response r{http::status::ok, 11};

@@ -5,10 +5,10 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <spdlog/sinks/ostream_sink.h>
+
 #include <regex>
 #include <sstream>
-
-#include <spdlog/sinks/ostream_sink.h>
 
 using namespace kc::telemetry;
 
@@ -55,7 +55,8 @@ BOOST_AUTO_TEST_CASE(text_lines) {
                    R"(actor=pinger/default/p1 key=default/p1 reconcile_id=17 )"
                    R"(target up after 3 probes$)"};
   BOOST_TEST(std::regex_match(lines[0], first), lines[0]);
-  BOOST_TEST(lines[1].find(" WARN  actor=admin plain message") != std::string::npos,
+  BOOST_TEST(lines[1].find(" WARN  actor=admin plain message")
+                 != std::string::npos,
              lines[1]);
 }
 
@@ -65,7 +66,7 @@ BOOST_AUTO_TEST_CASE(text_quoting_keeps_one_line) {
   auto lines = cap.lines();
   BOOST_REQUIRE_EQUAL(lines.size(), 1u);
   BOOST_TEST(lines[0].find(R"(actor=x err="disk \"full\"" empty="" two\nlines)")
-               != std::string::npos,
+                 != std::string::npos,
              lines[0]);
 }
 
@@ -85,8 +86,9 @@ BOOST_AUTO_TEST_CASE(json_lines) {
   BOOST_TEST(o.at("actor").as_string() == "pinger/default/p1");
   BOOST_TEST(o.at("msg").as_string() == "rtt 1.2 ms\n");
   BOOST_TEST(o.at("key").as_string() == "a\"b");
-  BOOST_TEST(std::regex_match(std::string{o.at("ts").as_string()},
-                              std::regex{R"(\d{4}-\d\d-\d\dT[\d:]{8}\.\d{3}Z)"}));
+  BOOST_TEST(
+      std::regex_match(std::string{o.at("ts").as_string()},
+                       std::regex{R"(\d{4}-\d\d-\d\dT[\d:]{8}\.\d{3}Z)"}));
   auto w = boost::json::parse(lines[1], ec);
   BOOST_REQUIRE_MESSAGE(!ec, lines[1]);
   BOOST_TEST(w.as_object().at("msg").as_string() == "from plain spdlog");

@@ -1,5 +1,6 @@
 // The registry and its Prometheus text exposition (format 0.0.4).
 
+#include "telemetry/exposition.hpp"
 #include "telemetry/metrics.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -9,8 +10,6 @@
 #include <limits>
 #include <stdexcept>
 #include <thread>
-
-#include "telemetry/exposition.hpp"
 
 using namespace kc::telemetry;
 
@@ -68,10 +67,14 @@ BOOST_AUTO_TEST_CASE(histogram_exposition) {
   h->observe(0.05);
   h->observe(std::chrono::milliseconds(2000));
   auto text = reg.expose();
-  BOOST_TEST(contains(text, "kc_rtt_seconds_bucket{proto=\"icmp\",le=\"0.001\"} 2\n"));
-  BOOST_TEST(contains(text, "kc_rtt_seconds_bucket{proto=\"icmp\",le=\"0.01\"} 2\n"));
-  BOOST_TEST(contains(text, "kc_rtt_seconds_bucket{proto=\"icmp\",le=\"0.1\"} 3\n"));
-  BOOST_TEST(contains(text, "kc_rtt_seconds_bucket{proto=\"icmp\",le=\"+Inf\"} 4\n"));
+  BOOST_TEST(
+      contains(text, "kc_rtt_seconds_bucket{proto=\"icmp\",le=\"0.001\"} 2\n"));
+  BOOST_TEST(
+      contains(text, "kc_rtt_seconds_bucket{proto=\"icmp\",le=\"0.01\"} 2\n"));
+  BOOST_TEST(
+      contains(text, "kc_rtt_seconds_bucket{proto=\"icmp\",le=\"0.1\"} 3\n"));
+  BOOST_TEST(
+      contains(text, "kc_rtt_seconds_bucket{proto=\"icmp\",le=\"+Inf\"} 4\n"));
   BOOST_TEST(contains(text, "kc_rtt_seconds_sum{proto=\"icmp\"} 2.0515\n"));
   BOOST_TEST(contains(text, "kc_rtt_seconds_count{proto=\"icmp\"} 4\n"));
 }
@@ -105,8 +108,8 @@ BOOST_AUTO_TEST_CASE(unlabelled_histogram_and_nan) {
 
 BOOST_AUTO_TEST_CASE(label_and_help_escaping) {
   registry reg;
-  auto& fam = reg.add_gauge_family("kc_g", "Line one\nback\\slash \"q\"",
-                                   {"path"});
+  auto& fam
+      = reg.add_gauge_family("kc_g", "Line one\nback\\slash \"q\"", {"path"});
   fam.with({"a\\b\"c\nd"})->set(1);
   fam.with({"bad\xff"})->set(2); // ill-formed UTF-8 is replaced
   auto text = reg.expose();
@@ -129,8 +132,8 @@ BOOST_AUTO_TEST_CASE(special_values) {
 
 BOOST_AUTO_TEST_CASE(children_are_stable_and_removable) {
   registry reg;
-  auto& fam = reg.add_counter_family("kc_probes", "Probes.",
-                                     {"proto", "target"});
+  auto& fam
+      = reg.add_counter_family("kc_probes", "Probes.", {"proto", "target"});
   auto a = fam.with({"icmp", "10.0.0.1"});
   BOOST_TEST(a.get() == fam.with({"icmp", "10.0.0.1"}).get());
   BOOST_TEST(a.get()
@@ -139,8 +142,10 @@ BOOST_AUTO_TEST_CASE(children_are_stable_and_removable) {
   fam.with({"tcp", "10.0.0.2"})->inc(4);
   BOOST_TEST(fam.size() == 2u);
   auto text = reg.expose();
-  BOOST_TEST(contains(text, "kc_probes_total{proto=\"icmp\",target=\"10.0.0.1\"} 1\n"));
-  BOOST_TEST(contains(text, "kc_probes_total{proto=\"tcp\",target=\"10.0.0.2\"} 4\n"));
+  BOOST_TEST(contains(
+      text, "kc_probes_total{proto=\"icmp\",target=\"10.0.0.1\"} 1\n"));
+  BOOST_TEST(
+      contains(text, "kc_probes_total{proto=\"tcp\",target=\"10.0.0.2\"} 4\n"));
   BOOST_TEST(fam.remove({"icmp", "10.0.0.1"}));
   BOOST_TEST(!fam.remove({"icmp", "10.0.0.1"}));
   a->inc(); // the handle outlives its removal
@@ -167,9 +172,10 @@ BOOST_AUTO_TEST_CASE(registration_rules) {
                     std::invalid_argument);
   BOOST_CHECK_THROW(reg.add_histogram("kc_h", "", {2, 1}),
                     std::invalid_argument);
-  BOOST_CHECK_THROW(reg.add_histogram("kc_h", "",
-                                      {1, std::numeric_limits<double>::infinity()}),
-                    std::invalid_argument);
+  BOOST_CHECK_THROW(
+      reg.add_histogram("kc_h", "",
+                        {1, std::numeric_limits<double>::infinity()}),
+      std::invalid_argument);
   try {
     reg.add_counter("bad name", "");
     BOOST_FAIL("no exception");
@@ -198,30 +204,33 @@ BOOST_AUTO_TEST_CASE(callbacks) {
   registry reg;
   double v = 7;
   reg.add_callback(metric_type::gauge, "kc_cb", "Callback.", [&] { return v; });
-  reg.add_callback(metric_type::counter, "kc_cb_events", "", [] { return 3.0; });
+  reg.add_callback(metric_type::counter, "kc_cb_events", "",
+                   [] { return 3.0; });
   reg.add_callback_family(metric_type::gauge, "kc_depth", "", {"controller"},
                           [] {
                             return std::vector<callback_sample>{
-                              {{"debugger"}, 2}, {{"pinger"}, 0}, {{}, 9}};
+                                {{"debugger"}, 2}, {{"pinger"}, 0}, {{}, 9}};
                           });
   reg.add_callback(metric_type::gauge, "kc_throws", "",
                    []() -> double { throw std::runtime_error("x"); });
   v = 8;
   auto text = reg.expose();
   BOOST_TEST(contains(text, "kc_cb 8\n"));
-  BOOST_TEST(contains(text, "# TYPE kc_cb_events_total counter\nkc_cb_events_total 3\n"));
+  BOOST_TEST(contains(
+      text, "# TYPE kc_cb_events_total counter\nkc_cb_events_total 3\n"));
   BOOST_TEST(contains(text, "kc_depth{controller=\"debugger\"} 2\n"));
   BOOST_TEST(contains(text, "kc_depth{controller=\"pinger\"} 0\n"));
   BOOST_TEST(!contains(text, "kc_depth 9")); // wrong label count is dropped
   BOOST_TEST(!contains(text, "kc_throws"));
-  reg.add_callback(metric_type::gauge, "kc_cb", "Callback.", [] { return 1.0; });
+  reg.add_callback(metric_type::gauge, "kc_cb", "Callback.",
+                   [] { return 1.0; });
   BOOST_TEST(contains(reg.expose(), "kc_cb 1\n")); // replaced
   BOOST_TEST(reg.remove_callback("kc_cb"));
   BOOST_TEST(reg.remove_callback("kc_cb_events"));
   BOOST_TEST(!contains(reg.expose(), "kc_cb"));
-  BOOST_CHECK_THROW(reg.add_callback(metric_type::histogram, "kc_h", "",
-                                     [] { return 1.0; }),
-                    std::invalid_argument);
+  BOOST_CHECK_THROW(
+      reg.add_callback(metric_type::histogram, "kc_h", "", [] { return 1.0; }),
+      std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(bucket_helpers) {

@@ -4,9 +4,10 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <chrono>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <chrono>
 
 using namespace kc::telemetry;
 
@@ -16,8 +17,8 @@ BOOST_AUTO_TEST_CASE(reads_plausible_values) {
   auto stats = read_process_stats();
   BOOST_REQUIRE(stats.has_value());
   auto now = std::chrono::duration<double>(
-               std::chrono::system_clock::now().time_since_epoch())
-               .count();
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
   BOOST_TEST(stats->start_time_seconds > now - 3600);
   BOOST_TEST(stats->start_time_seconds <= now + 1);
   BOOST_TEST(stats->resident_bytes > 1024 * 1024);
@@ -36,7 +37,8 @@ BOOST_AUTO_TEST_CASE(reads_plausible_values) {
 BOOST_AUTO_TEST_CASE(cpu_time_grows) {
   auto before = read_process_stats()->cpu_seconds;
   volatile double sink = 0;
-  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  auto until
+      = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
   while (std::chrono::steady_clock::now() < until)
     sink = sink + 1;
   BOOST_TEST(read_process_stats()->cpu_seconds > before);
@@ -49,7 +51,8 @@ BOOST_AUTO_TEST_CASE(registered_names) {
   auto text = reg.expose();
   for (auto name :
        {"# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total ",
-        "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes ",
+        "# TYPE process_resident_memory_bytes "
+        "gauge\nprocess_resident_memory_bytes ",
         "\nprocess_virtual_memory_bytes ", "\nprocess_start_time_seconds ",
         "\nprocess_open_fds ", "\nprocess_max_fds "})
     BOOST_TEST(text.find(name) != std::string::npos, name);

@@ -4,25 +4,25 @@
 // admin listener and answers queries with our values. SKIPs visibly when
 // promtool or prometheus is missing.
 
+#include "telemetry/admin_server.hpp"
+#include "telemetry/process_metrics.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <csignal>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include "telemetry/admin_server.hpp"
-#include "telemetry/process_metrics.hpp"
 
 using namespace kc::telemetry;
 namespace asio = boost::asio;
@@ -68,14 +68,14 @@ void populate(registry& reg) {
   up.with({"a"})->set(1);
   up.with({"b"})->set(0);
   reg.add_gauge("kc_e2e_infinite", "An infinite value.")
-    .set(std::numeric_limits<double>::infinity());
-  auto& rtt = reg.add_histogram_family("kc_e2e_rtt_seconds", "RTT.",
-                                       {"proto"}, rtt_buckets());
+      .set(std::numeric_limits<double>::infinity());
+  auto& rtt = reg.add_histogram_family("kc_e2e_rtt_seconds", "RTT.", {"proto"},
+                                       rtt_buckets());
   for (int i = 0; i < 100; ++i)
     rtt.with({"icmp"})->observe(0.0001 * i);
   reg.add_histogram("kc_e2e_reconcile_time_seconds", "Reconcile time.",
                     default_buckets())
-    .observe(0.02);
+      .observe(0.02);
   reg.add_callback(metric_type::gauge, "kc_e2e_callback", "A callback.",
                    [] { return 12.0; });
   register_process_metrics(reg);
@@ -169,7 +169,7 @@ BOOST_AUTO_TEST_CASE(promtool_accepts_the_exposition) {
   BOOST_TEST(out.empty(), "promtool complained: " << out);
   // And it does complain about a bad exposition: the check can fail.
   std::ofstream{dir.path / "bad.txt"}
-    << "# HELP foo_ms x\n# TYPE foo_ms counter\nfoo_ms 1\n";
+      << "# HELP foo_ms x\n# TYPE foo_ms counter\nfoo_ms 1\n";
   cmd = std::string{promtool} + " check metrics < "
         + (dir.path / "bad.txt").string() + " > "
         + (dir.path / "out.txt").string() + " 2>&1";
@@ -190,10 +190,10 @@ BOOST_AUTO_TEST_CASE(prometheus_scrapes_the_admin_listener) {
   admin_server server{routes, {"127.0.0.1", 0}};
   temp_dir dir;
   std::ofstream{dir.path / "prometheus.yml"}
-    << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-    << "scrape_configs:\n  - job_name: kc\n    scrape_interval: 1s\n"
-    << "    scrape_timeout: 1s\n    static_configs:\n"
-    << "      - targets: ['127.0.0.1:" << server.port() << "']\n";
+      << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+      << "scrape_configs:\n  - job_name: kc\n    scrape_interval: 1s\n"
+      << "    scrape_timeout: 1s\n    static_configs:\n"
+      << "      - targets: ['127.0.0.1:" << server.port() << "']\n";
   auto port = free_port();
   child prom{{prometheus_bin,
               "--config.file=" + (dir.path / "prometheus.yml").string(),
@@ -215,21 +215,20 @@ BOOST_AUTO_TEST_CASE(prometheus_scrapes_the_admin_listener) {
   };
   bool up = poll("/api/v1/targets", [](const boost::json::value& v) {
     auto* targets = v.at("data").at("activeTargets").if_array();
-    return targets && !targets->empty()
-           && targets->at(0).at("health") == "up";
+    return targets && !targets->empty() && targets->at(0).at("health") == "up";
   });
   BOOST_TEST(up, "target never up; prometheus log: "
-                   << slurp(dir.path / "prometheus.log"));
+                     << slurp(dir.path / "prometheus.log"));
   auto query = [&](const std::string& q, const std::string& want) {
     std::string seen;
-    bool ok = poll("/api/v1/query?query=" + q,
-                   [&](const boost::json::value& v) {
-                     auto& result = v.at("data").at("result").as_array();
-                     if (result.empty())
-                       return false;
-                     seen = boost::json::serialize(result);
-                     return result.at(0).at("value").at(1) == want.c_str();
-                   });
+    bool ok
+        = poll("/api/v1/query?query=" + q, [&](const boost::json::value& v) {
+            auto& result = v.at("data").at("result").as_array();
+            if (result.empty())
+              return false;
+            seen = boost::json::serialize(result);
+            return result.at(0).at("value").at(1) == want.c_str();
+          });
     BOOST_TEST(ok, q << " never returned " << want << "; last: " << seen);
   };
   query("kc_e2e_requests_total", "42");
@@ -239,13 +238,14 @@ BOOST_AUTO_TEST_CASE(prometheus_scrapes_the_admin_listener) {
   query("kc_e2e_callback", "12");
   query("kc_e2e_probes_total%7Bproto%3D%22icmp%22%7D", "7");
   // The escaped label value survives the round trip unchanged.
-  bool escaped = poll("/api/v1/query?query=kc_e2e_probes_total%7Bproto%3D%22tcp%22%7D",
-                      [](const boost::json::value& v) {
-                        auto& result = v.at("data").at("result").as_array();
-                        return !result.empty()
-                               && result.at(0).at("metric").at("target")
-                                    == "back\\slash \"quoted\"\nnewline";
-                      });
+  bool escaped
+      = poll("/api/v1/query?query=kc_e2e_probes_total%7Bproto%3D%22tcp%22%7D",
+             [](const boost::json::value& v) {
+               auto& result = v.at("data").at("result").as_array();
+               return !result.empty()
+                      && result.at(0).at("metric").at("target")
+                             == "back\\slash \"quoted\"\nnewline";
+             });
   BOOST_TEST(escaped);
   query("count(process_open_fds)", "1");
 }
