@@ -116,8 +116,15 @@ std::string pinger_session::add(const target_spec& spec) {
     ip::address addr;
     if (auto err = resolve(io_, spec.host, addr); !err.empty())
       return fail(err);
-    if (spec.proto == protocol::icmp)
-      slot = static_cast<icmp_engine*>(engine(spec.proto))->add(addr);
+    if (spec.proto == protocol::icmp) {
+      auto* icmp = static_cast<icmp_engine*>(engine(spec.proto));
+      if (icmp->socket_kind(addr.is_v6()) == "disabled") {
+        // Said once at start (icmp_engine::error()), not once per target.
+        e.error = "--ping: ICMP disabled";
+        return "";
+      }
+      slot = icmp->add(addr);
+    }
     else if (spec.proto == protocol::tcp)
       slot = static_cast<tcp_engine*>(engine(spec.proto))
                ->add({addr, spec.port});
@@ -141,20 +148,23 @@ std::vector<std::string> pinger_session::start(std::function<void()> done) {
   if (icmp_ && !icmp_->error().empty())
     warnings.push_back(icmp_->error());
   auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
+  std::vector<probe_engine*> engines;
   for (probe_engine* e : {static_cast<probe_engine*>(icmp_.get()),
                           static_cast<probe_engine*>(tcp_.get()),
                           static_cast<probe_engine*>(udp_.get()),
-                          static_cast<probe_engine*>(dns_.get())}) {
-    if (!e)
-      continue;
-    ++running_;
+                          static_cast<probe_engine*>(dns_.get())})
+    if (e)
+      engines.push_back(e);
+  // Count first: an engine without targets finishes inside start().
+  running_ = engines.size();
+  for (auto* e : engines) {
     e->on_finished([this, shared_done] {
       if (--running_ == 0 && *shared_done)
         (*shared_done)();
     });
     e->start(cfg_.sched);
   }
-  if (running_ == 0 && *shared_done)
+  if (engines.empty() && *shared_done)
     asio::post(io_, *shared_done);
   return warnings;
 }

@@ -150,7 +150,9 @@ dns_engine::channel* dns_engine::channel_for(const std::string& server) {
   c->self = this;
   c->search = server.empty();
   ares_options opts{};
-  opts.timeout = static_cast<int>(std::max<int64_t>(timeout_.count(), 1));
+  // A little under the engine's deadline, so c-ares reports "refused" or
+  // "timeout" itself instead of racing the engine's expiry.
+  opts.timeout = static_cast<int>(std::max<int64_t>(timeout_.count() * 9 / 10, 1));
   opts.tries = 1;
   opts.flags = ARES_FLAG_NOCHECKRESP; // report SERVFAIL/REFUSED, do not retry
   opts.sock_state_cb = &channel::state_cb;
