@@ -132,11 +132,21 @@ json::array pod_cells(const json::object& o, clock_point now) {
       }
     }
   }
-  if (reason == "Completed" && running)
-    reason = "Running";
-  if (value_at(o, "metadata.deletionTimestamp"))
-    reason = string_at(o, "status.reason") == "NodeLost" ? "Unknown"
-                                                          : "Terminating";
+  if (reason == "Completed" && running) {
+    bool ready_condition = false;
+    for (auto& c : array_at(o, "status.conditions"))
+      if (c.is_object() && string_at(c.as_object(), "type") == "Ready"
+          && string_at(c.as_object(), "status") == "True")
+        ready_condition = true;
+    reason = ready_condition ? "Running" : "NotReady";
+  }
+  auto phase = string_at(o, "status.phase");
+  if (value_at(o, "metadata.deletionTimestamp")) {
+    if (string_at(o, "status.reason") == "NodeLost")
+      reason = "Unknown";
+    else if (phase != "Succeeded" && phase != "Failed")
+      reason = "Terminating";
+  }
   auto total = array_at(o, "spec.containers").size();
   auto restart_text = std::to_string(restarts);
   if (restarts != 0 && last_restart)

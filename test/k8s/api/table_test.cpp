@@ -121,6 +121,23 @@ BOOST_AUTO_TEST_CASE(pods) {
   BOOST_TEST(c2.at(3) == "0");
   BOOST_TEST(c2.at(4) == "30s");
   BOOST_TEST(c2.at(6) == "<none>");
+  auto states = make_table(*reg.find("", "v1", "pods"), objs(R"([
+    {"metadata":{"name":"a","deletionTimestamp":"2026-11-28T11:59:00Z"},
+     "status":{"phase":"Running"}},
+    {"metadata":{"name":"b","deletionTimestamp":"2026-11-28T11:59:00Z"},
+     "status":{"phase":"Succeeded"}},
+    {"metadata":{"name":"c"},"spec":{"containers":[{"name":"x"},{"name":"y"}]},
+     "status":{"phase":"Running","containerStatuses":[
+       {"name":"x","ready":true,"state":{"running":{}}},
+       {"name":"y","state":{"terminated":{"reason":"Completed"}}}]}},
+    {"metadata":{"name":"d"},"status":{"phase":"Failed","containerStatuses":[
+       {"name":"x","state":{"terminated":{"exitCode":3}}}]}}])"),
+                           include_object::none, true, "1", now);
+  BOOST_TEST(cells(states, 0).at(2) == "Terminating");
+  BOOST_TEST(cells(states, 1).at(2) == "Succeeded");
+  BOOST_TEST(cells(states, 2).at(2) == "NotReady");
+  BOOST_TEST(cells(states, 2).at(1) == "1/2");
+  BOOST_TEST(cells(states, 3).at(2) == "ExitCode:3");
   auto none = make_table(*reg.find("", "v1", "pods"), objs(R"([{"metadata":
     {"name":"x"}}])"), include_object::none, false, "1", now);
   BOOST_TEST(!none.contains("columnDefinitions"));
