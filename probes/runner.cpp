@@ -151,9 +151,7 @@ std::vector<check_result> run_checks(const std::vector<check_spec>& checks,
           r.result.reason = stop_reason;
           signal_group(r, SIGTERM);
           r.term_sent = true;
-          r.sigkill_at = std::min(now + opt.kill_grace, deadline == clock::time_point::max()
-                                                          ? now + opt.kill_grace
-                                                          : std::max(deadline, now));
+          r.sigkill_at = now + opt.kill_grace;
         }
     }
     if (stopping) {

@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <filesystem>
@@ -234,6 +235,46 @@ BOOST_FIXTURE_TEST_CASE(jitter_spreads_starts, fixture) {
   BOOST_CHECK(std::chrono::steady_clock::now() - start < 3s);
   for (auto& x : r)
     BOOST_CHECK(x.status == check_status::ok);
+}
+
+BOOST_FIXTURE_TEST_CASE(leftovers_of_a_finished_check_are_killed, fixture) {
+  // The check exits at once but leaves a background process in its group
+  // that holds its stdout open: the run must not wait for it.
+  auto pids = (dir / "pids").string();
+  auto start = std::chrono::steady_clock::now();
+  auto r = run_checks({script("bg", "#!/bin/sh\nsleep 1000 &\necho $! > " + pids
+                                      + "\necho 'x: ok'\nexit 0\n")},
+                      fast());
+  BOOST_CHECK(std::chrono::steady_clock::now() - start < 3s);
+  BOOST_CHECK(r[0].status == check_status::ok);
+  pid_t pid = std::stoi(read("pids"));
+  bool alive = true;
+  for (int i = 0; i < 50 && alive; ++i) {
+    alive = process_alive(pid);
+    if (alive)
+      std::this_thread::sleep_for(20ms);
+  }
+  BOOST_CHECK_MESSAGE(!alive, "background process " << pid << " survived its check");
+}
+
+BOOST_FIXTURE_TEST_CASE(cancel_stops_running_and_pending_checks, fixture) {
+  std::atomic<bool> cancel{false};
+  auto o = fast();
+  o.concurrency = 1;
+  o.cancel = &cancel;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(300ms);
+    cancel = true;
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto r = run_checks({script("a", "#!/bin/sh\nexec sleep 100\n"),
+                       script("b", "#!/bin/sh\nexit 0\n")},
+                      o);
+  canceller.join();
+  BOOST_CHECK(std::chrono::steady_clock::now() - start < 5s);
+  BOOST_CHECK_EQUAL(r[0].reason, "cancelled (agent stopping)");
+  BOOST_CHECK_EQUAL(r[0].term_signal, SIGTERM);
+  BOOST_CHECK_EQUAL(r[1].reason, "not started: cancelled (agent stopping)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
