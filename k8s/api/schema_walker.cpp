@@ -201,17 +201,26 @@ struct walker {
     }
   }
 
+  /// Length in characters (UTF-8 code points), as kube-openapi counts.
+  static std::size_t runes(const json::string& str) {
+    std::size_t n = 0;
+    for (unsigned char c : str)
+      n += (c & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+  }
+
   void check_string(const json::string& str, const json::value& v,
                     const json::object& s, const std::string& path) {
+    auto length = runes(str);
     if (auto m = s.if_contains("maxLength"); m && m->is_number()
-                                             && str.size() > as_double(*m)) {
+                                             && length > as_double(*m)) {
       auto n = format_value(*m);
       out.errors.push_back({"FieldValueTooLong", path,
                             "Too long: may not be more than " + n
                               + (n == "1" ? " byte" : " bytes")});
     }
     if (auto m = s.if_contains("minLength"); m && m->is_number()
-                                             && str.size() < as_double(*m))
+                                             && length < as_double(*m))
       invalid(path, v,
               path + " in body should be at least " + format_value(*m)
                 + " chars long");

@@ -244,6 +244,12 @@ BOOST_FIXTURE_TEST_CASE(custom_resources_validate_default_prune, fixture) {
   BOOST_TEST(error_at(bounds, "spec.name")->message
              == "Invalid value: \"a\": spec.name in body should be at least 2 "
                 "chars long");
+  auto utf8 = check("crd/", R"({"metadata":{"name":"x"},"spec":{
+    "workloadType":"pod","name":"\u00e9\u00e9\u00e9\u00e9\u00e9"}})");
+  BOOST_TEST(std::none_of(utf8.errors.begin(), utf8.errors.end(), [](auto& e) {
+    return e.message.find("Too long") != std::string::npos;
+  }));
+  BOOST_TEST(error_at(utf8, "spec.name")); // the pattern still applies
   auto req = check("crd/", R"({"metadata":{"name":"x"},"spec":{}})");
   BOOST_REQUIRE(error_at(req, "spec.workloadType"));
   BOOST_TEST(error_at(req, "spec.workloadType")->message == "Required value");
