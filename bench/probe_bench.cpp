@@ -10,12 +10,13 @@
 #include "probes/icmp_engine.hpp"
 #include "probes/target_stats.hpp"
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
-#include <sys/resource.h>
 #include <vector>
 
 namespace {
@@ -39,7 +40,8 @@ double cpu_seconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
-         + static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+         + static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec)
+               * 1e-6;
 }
 
 long rss_kib() {
@@ -63,7 +65,8 @@ int main(int argc, char** argv) {
   auto n = static_cast<uint32_t>(std::atol(argv[1]));
   double interval = std::atof(argv[2]);
   auto rounds = static_cast<uint64_t>(std::atoll(argv[3]));
-  double timeout = argc > 4 && argv[4][0] != '-' ? std::atof(argv[4]) : interval;
+  double timeout
+      = argc > 4 && argv[4][0] != '-' ? std::atof(argv[4]) : interval;
   bool with_stats = std::strcmp(argv[argc - 1], "--stats") == 0;
 
   asio::io_context io;
@@ -75,9 +78,9 @@ int main(int argc, char** argv) {
   }
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t host = i + 1; // 127.1.0.1 ...
-    asio::ip::address_v4::bytes_type b{127, static_cast<uint8_t>(1 + (host >> 16)),
-                                       static_cast<uint8_t>(host >> 8),
-                                       static_cast<uint8_t>(host)};
+    asio::ip::address_v4::bytes_type b{
+        127, static_cast<uint8_t>(1 + (host >> 16)),
+        static_cast<uint8_t>(host >> 8), static_cast<uint8_t>(host)};
     if (b[3] == 0 || b[3] == 255) { // skip .0 and .255 for readability
       ++n;
       continue;
@@ -95,17 +98,18 @@ int main(int argc, char** argv) {
                 rounds});
   io.run();
   double cpu = cpu_seconds() - cpu0;
-  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                              - t0).count();
+  double wall
+      = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
   auto& c = engine.counters();
   std::printf("targets=%u sent=%llu ok=%llu lost=%llu late=%llu "
               "send_errors=%llu foreign=%llu cpu_s=%.4f wall_s=%.2f "
               "cpu_us_per_probe=%.3f max_lag_ms=%.2f rss_setup_kib=%ld "
               "rss_kib=%ld\n",
-              engine.size(), (unsigned long long) c.sent,
-              (unsigned long long) sink.ok, (unsigned long long) sink.failed,
-              (unsigned long long) c.late, (unsigned long long) c.send_errors,
-              (unsigned long long) c.foreign, cpu, wall,
+              engine.size(), (unsigned long long)c.sent,
+              (unsigned long long)sink.ok, (unsigned long long)sink.failed,
+              (unsigned long long)c.late, (unsigned long long)c.send_errors,
+              (unsigned long long)c.foreign, cpu, wall,
               c.sent ? cpu / static_cast<double>(c.sent) * 1e6 : 0.0,
               static_cast<double>(c.max_lag_ns) * 1e-6, rss_setup, rss_kib());
   return 0;

@@ -3,12 +3,12 @@
 // /metrics and /healthz on --port when --enable-metrics). ADR 0021.
 #include "cmd/commands.hpp"
 #include "cmd/pinger_session.hpp"
-
 #include "telemetry/admin_server.hpp"
 #include "telemetry/logging.hpp"
 #include "telemetry/process_metrics.hpp"
 
 #include <boost/asio/signal_set.hpp>
+
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -47,8 +47,8 @@ std::chrono::nanoseconds to_ns(double seconds) {
 } // namespace
 
 int run_pinger(const arguments& args) {
-  std::string lists[4] = {env("PING"), env("TCP_PING"), env("UDP_PING"),
-                          env("DNS")};
+  std::string lists[4]
+      = {env("PING"), env("TCP_PING"), env("UDP_PING"), env("DNS")};
   double interval = 5, timeout = 0;
   std::string mode = "server", ds_namespace = env("POD_NAMESPACE"), ds_name,
               kubeconfig, gateway;
@@ -101,10 +101,10 @@ int run_pinger(const arguments& args) {
     return *rc;
   if (!flags.positional().empty())
     return usage_error("pinger", "unexpected argument \""
-                                   + flags.positional().front() + "\"");
+                                     + flags.positional().front() + "\"");
   if (mode != "server" && mode != "job")
-    return usage_error("pinger", "--mode must be server or job, not \""
-                                   + mode + "\"");
+    return usage_error("pinger",
+                       "--mode must be server or job, not \"" + mode + "\"");
   bool job = mode == "job";
   if (!gateway.empty() && gateway != "auto")
     lists[0] += (lists[0].empty() ? "" : ",") + gateway;
@@ -116,8 +116,8 @@ int run_pinger(const arguments& args) {
   if (timeout == 0)
     timeout = std::min(1.0, per_probe);
   if (job)
-    per_probe = std::max(timeout, std::min(interval, 1.0)
-                                    / static_cast<double>(count));
+    per_probe = std::max(timeout,
+                         std::min(interval, 1.0) / static_cast<double>(count));
   cfg.sched = {to_ns(per_probe), to_ns(std::min(timeout, per_probe)),
                job ? static_cast<uint64_t>(count) : 0};
   if (job)
@@ -126,10 +126,9 @@ int run_pinger(const arguments& args) {
   telemetry::init_logging({});
   boost::asio::io_context io;
   pinger_session session(io, cfg);
-  const probes::protocol protos[] = {probes::protocol::icmp,
-                                     probes::protocol::tcp,
-                                     probes::protocol::udp,
-                                     probes::protocol::dns};
+  const probes::protocol protos[]
+      = {probes::protocol::icmp, probes::protocol::tcp, probes::protocol::udp,
+         probes::protocol::dns};
   for (int i = 0; i < 4; ++i) {
     auto parsed = probes::parse_target_list(protos[i], lists[i]);
     for (auto& err : parsed.errors) {
@@ -149,7 +148,7 @@ int run_pinger(const arguments& args) {
          }))
       std::cerr << "kubecombo pinger: " << w << '\n';
     auto cap = std::chrono::duration<double>(
-      per_probe * static_cast<double>(count) + timeout + 30);
+        per_probe * static_cast<double>(count) + timeout + 30);
     io.run_for(std::chrono::duration_cast<std::chrono::milliseconds>(cap));
     if (!finished)
       session.stop();
@@ -169,12 +168,14 @@ int run_pinger(const arguments& args) {
   if (udp_echo_port != 0) {
     try {
       echo = std::make_unique<probes::udp_echo_responder>(
-        io, boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v6(),
-                                           static_cast<uint16_t>(udp_echo_port)));
+          io,
+          boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v6(),
+                                         static_cast<uint16_t>(udp_echo_port)));
     } catch (const std::exception&) {
       echo = std::make_unique<probes::udp_echo_responder>(
-        io, boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v4(),
-                                           static_cast<uint16_t>(udp_echo_port)));
+          io,
+          boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v4(),
+                                         static_cast<uint16_t>(udp_echo_port)));
     }
   }
   std::unique_ptr<telemetry::admin_server> admin;
@@ -184,10 +185,12 @@ int run_pinger(const arguments& args) {
     session.enable_metrics(reg, 100);
     telemetry::admin_routes routes;
     routes.metrics = &reg;
-    routes.healthz = [] { return telemetry::check_result{}; };
+    routes.healthz = [] {
+      return telemetry::check_result{};
+    };
     try {
       admin = std::make_unique<telemetry::admin_server>(
-        routes, telemetry::listen_address{"", static_cast<uint16_t>(port)});
+          routes, telemetry::listen_address{"", static_cast<uint16_t>(port)});
     } catch (const std::exception& e) {
       std::cerr << "kubecombo pinger: --port " << port << ": " << e.what()
                 << '\n';

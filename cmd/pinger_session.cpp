@@ -3,6 +3,7 @@
 #include "telemetry/metrics.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+
 #include <cstdio>
 #include <ostream>
 
@@ -62,8 +63,7 @@ std::string resolve(asio::io_context& io, const std::string& host,
 } // namespace
 
 pinger_session::pinger_session(asio::io_context& io, session_config cfg)
-  : io_(io), cfg_(cfg), metrics_timer_(io) {
-}
+  : io_(io), cfg_(cfg), metrics_timer_(io) {}
 
 pinger_session::~pinger_session() = default;
 
@@ -88,9 +88,9 @@ probe_engine* pinger_session::engine(protocol p) {
     case protocol::dns:
       if (!dns_)
         dns_ = std::make_unique<dns_engine>(
-          io_, *this,
-          std::chrono::duration_cast<std::chrono::milliseconds>(
-            cfg_.sched.timeout));
+            io_, *this,
+            std::chrono::duration_cast<std::chrono::milliseconds>(
+                cfg_.sched.timeout));
       return dns_.get();
   }
   return nullptr;
@@ -108,7 +108,7 @@ std::string pinger_session::add(const target_spec& spec) {
   uint32_t slot = 0;
   if (spec.proto == protocol::dns) {
     auto s = static_cast<dns_engine*>(engine(protocol::dns))
-               ->add(spec.host, spec.server);
+                 ->add(spec.host, spec.server);
     if (!s)
       return fail(dns_->error());
     slot = *s;
@@ -124,13 +124,12 @@ std::string pinger_session::add(const target_spec& spec) {
         return "";
       }
       slot = icmp->add(addr);
-    }
-    else if (spec.proto == protocol::tcp)
+    } else if (spec.proto == protocol::tcp)
       slot = static_cast<tcp_engine*>(engine(spec.proto))
-               ->add({addr, spec.port});
+                 ->add({addr, spec.port});
     else
       slot = static_cast<udp_engine*>(engine(spec.proto))
-               ->add({addr, spec.port});
+                 ->add({addr, spec.port});
   }
   auto& map = by_slot_[index(spec.proto)];
   if (map.size() <= slot)
@@ -189,8 +188,7 @@ void pinger_session::on_results(protocol proto,
     if (m) {
       auto& h = m->by_outcome[index(proto)][static_cast<size_t>(r.result)];
       if (!h)
-        h = m->probes_total->with(
-          {to_string(proto), to_string(r.result)});
+        h = m->probes_total->with({to_string(proto), to_string(r.result)});
       h->inc();
       if (r.result == outcome::ok)
         m->rtt[index(proto)]->observe(static_cast<double>(r.rtt_ns) * 1e-9);
@@ -247,32 +245,32 @@ void pinger_session::enable_metrics(telemetry::registry& reg,
   std::vector<double> bounds(target_stats::bounds.begin(),
                              target_stats::bounds.end());
   m.probes_total = &reg.add_counter_family(
-    "pinger_probes_total", "Probes finished, by protocol and result.",
-    {"protocol", "result"});
-  auto& rtt = reg.add_histogram_family(
-    "pinger_rtt_seconds", "Round-trip time of answered probes.",
-    {"protocol"}, bounds);
-  m.targets = &reg.add_gauge_family(
-    "pinger_targets", "Targets by protocol and up/down state.",
-    {"protocol", "state"});
-  auto& send_errors = reg.add_counter_family(
-    "pinger_send_errors_total", "Probes that could not be sent.",
-    {"protocol"});
+      "pinger_probes_total", "Probes finished, by protocol and result.",
+      {"protocol", "result"});
+  auto& rtt = reg.add_histogram_family("pinger_rtt_seconds",
+                                       "Round-trip time of answered probes.",
+                                       {"protocol"}, bounds);
+  m.targets = &reg.add_gauge_family("pinger_targets",
+                                    "Targets by protocol and up/down state.",
+                                    {"protocol", "state"});
+  auto& send_errors
+      = reg.add_counter_family("pinger_send_errors_total",
+                               "Probes that could not be sent.", {"protocol"});
   auto& recv_errors = reg.add_counter_family(
-    "pinger_receive_errors_total", "Failed socket receives.", {"protocol"});
+      "pinger_receive_errors_total", "Failed socket receives.", {"protocol"});
   auto& late = reg.add_counter_family(
-    "pinger_late_replies_total", "Replies that arrived after their deadline.",
-    {"protocol"});
+      "pinger_late_replies_total", "Replies that arrived after their deadline.",
+      {"protocol"});
   auto& lag = reg.add_gauge_family(
-    "pinger_scheduling_lag_seconds",
-    "Worst delay of a probe behind its schedule.", {"protocol"});
+      "pinger_scheduling_lag_seconds",
+      "Worst delay of a probe behind its schedule.", {"protocol"});
   auto& up = reg.add_gauge_family(
-    "pinger_target_up", "1 if the target is up, 0 if down (bounded set).",
-    {"protocol", "target"});
+      "pinger_target_up", "1 if the target is up, 0 if down (bounded set).",
+      {"protocol", "target"});
   auto& loss = reg.add_gauge_family(
-    "pinger_target_loss_ratio",
-    "Lost fraction of the target's recent probes (bounded set).",
-    {"protocol", "target"});
+      "pinger_target_loss_ratio",
+      "Lost fraction of the target's recent probes (bounded set).",
+      {"protocol", "target"});
   for (auto p : {protocol::icmp, protocol::tcp, protocol::udp, protocol::dns}) {
     auto i = index(p);
     auto name = to_string(p);
@@ -320,10 +318,12 @@ void pinger_session::publish_engine_counters() {
     old = c;
   }
   for (auto p : {protocol::icmp, protocol::tcp, protocol::udp, protocol::dns})
-    for (auto st : {target_state::unknown, target_state::up, target_state::down})
+    for (auto st :
+         {target_state::unknown, target_state::up, target_state::down})
       if (by_slot_[index(p)].size() > 0)
         m.targets->with({to_string(p), to_string(st)})
-          ->set(static_cast<double>(states[index(p)][static_cast<size_t>(st)]));
+            ->set(
+                static_cast<double>(states[index(p)][static_cast<size_t>(st)]));
   metrics_timer_.expires_after(std::chrono::seconds{1});
   metrics_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec)

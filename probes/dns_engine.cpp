@@ -1,8 +1,10 @@
 #include "probes/dns_engine.hpp"
 
+#include <boost/asio/posix/stream_descriptor.hpp>
+
 #include <ares.h>
 #include <arpa/nameser.h>
-#include <boost/asio/posix/stream_descriptor.hpp>
+
 #include <mutex>
 #include <unordered_map>
 
@@ -25,31 +27,47 @@ struct watch {
 
 outcome outcome_of_status(int status) {
   switch (status) {
-    case ARES_SUCCESS: return outcome::ok;
-    case ARES_ENODATA: return outcome::nodata;
-    case ARES_ENOTFOUND: return outcome::nxdomain;
+    case ARES_SUCCESS:
+      return outcome::ok;
+    case ARES_ENODATA:
+      return outcome::nodata;
+    case ARES_ENOTFOUND:
+      return outcome::nxdomain;
     case ARES_ESERVFAIL:
     case ARES_EFORMERR:
     case ARES_ENOTIMP:
-    case ARES_EBADRESP: return outcome::servfail;
-    case ARES_EREFUSED: return outcome::dns_refused;
-    case ARES_ECONNREFUSED: return outcome::refused;
-    case ARES_ETIMEOUT: return outcome::timeout;
-    default: return outcome::send_error;
+    case ARES_EBADRESP:
+      return outcome::servfail;
+    case ARES_EREFUSED:
+      return outcome::dns_refused;
+    case ARES_ECONNREFUSED:
+      return outcome::refused;
+    case ARES_ETIMEOUT:
+      return outcome::timeout;
+    default:
+      return outcome::send_error;
   }
 }
 
 // Lower is more telling when neither A nor AAAA answered.
 int rank(outcome o) {
   switch (o) {
-    case outcome::ok: return 0;
-    case outcome::nxdomain: return 1;
-    case outcome::servfail: return 2;
-    case outcome::dns_refused: return 3;
-    case outcome::refused: return 4;
-    case outcome::nodata: return 5;
-    case outcome::timeout: return 6;
-    default: return 7;
+    case outcome::ok:
+      return 0;
+    case outcome::nxdomain:
+      return 1;
+    case outcome::servfail:
+      return 2;
+    case outcome::dns_refused:
+      return 3;
+    case outcome::refused:
+      return 4;
+    case outcome::nodata:
+      return 5;
+    case outcome::timeout:
+      return 6;
+    default:
+      return 7;
   }
 }
 
@@ -103,7 +121,7 @@ struct dns_engine::channel {
     }
     if (it == c->watches.end())
       it = c->watches.emplace(fd, std::make_shared<watch>(c->self->io_, fd))
-             .first;
+               .first;
     it->second->want_read = readable;
     it->second->want_write = writable;
     c->arm(it->second, fd);
@@ -132,8 +150,7 @@ void on_answer(void* arg, int status, int, unsigned char*, int) {
 
 dns_engine::dns_engine(asio::io_context& io, result_sink& sink,
                        std::chrono::milliseconds timeout)
-  : probe_engine(io, protocol::dns, sink),
-    timeout_(timeout),
+  : probe_engine(io, protocol::dns, sink), timeout_(timeout),
     resolver_timer_(io) {
   static std::once_flag once;
   std::call_once(once, [] { ares_library_init(ARES_LIB_INIT_ALL); });
@@ -152,7 +169,8 @@ dns_engine::channel* dns_engine::channel_for(const std::string& server) {
   ares_options opts{};
   // A little under the engine's deadline, so c-ares reports "refused" or
   // "timeout" itself instead of racing the engine's expiry.
-  opts.timeout = static_cast<int>(std::max<int64_t>(timeout_.count() * 9 / 10, 1));
+  opts.timeout
+      = static_cast<int>(std::max<int64_t>(timeout_.count() * 9 / 10, 1));
   opts.tries = 1;
   opts.flags = ARES_FLAG_NOCHECKRESP; // report SERVFAIL/REFUSED, do not retry
   opts.sock_state_cb = &channel::state_cb;

@@ -26,7 +26,9 @@ public:
   std::optional<uint32_t> add(const std::string& name,
                               const std::string& server);
   /// The last error of add() or of the resolver setup.
-  const std::string& error() const { return error_; }
+  const std::string& error() const {
+    return error_;
+  }
 
   struct channel;
   struct query;

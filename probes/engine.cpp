@@ -24,34 +24,47 @@ int64_t real_now_ns() {
 
 std::string_view to_string(protocol p) {
   switch (p) {
-    case protocol::icmp: return "icmp";
-    case protocol::tcp: return "tcp";
-    case protocol::udp: return "udp";
-    case protocol::dns: return "dns";
+    case protocol::icmp:
+      return "icmp";
+    case protocol::tcp:
+      return "tcp";
+    case protocol::udp:
+      return "udp";
+    case protocol::dns:
+      return "dns";
   }
   return "?";
 }
 
 std::string_view to_string(outcome o) {
   switch (o) {
-    case outcome::ok: return "ok";
-    case outcome::timeout: return "timeout";
-    case outcome::refused: return "refused";
-    case outcome::unreachable: return "unreachable";
-    case outcome::nxdomain: return "nxdomain";
-    case outcome::servfail: return "servfail";
-    case outcome::dns_refused: return "dns-refused";
-    case outcome::nodata: return "nodata";
-    case outcome::send_error: return "send-error";
-    case outcome::disabled: return "disabled";
+    case outcome::ok:
+      return "ok";
+    case outcome::timeout:
+      return "timeout";
+    case outcome::refused:
+      return "refused";
+    case outcome::unreachable:
+      return "unreachable";
+    case outcome::nxdomain:
+      return "nxdomain";
+    case outcome::servfail:
+      return "servfail";
+    case outcome::dns_refused:
+      return "dns-refused";
+    case outcome::nodata:
+      return "nodata";
+    case outcome::send_error:
+      return "send-error";
+    case outcome::disabled:
+      return "disabled";
   }
   return "?";
 }
 
 probe_engine::probe_engine(asio::io_context& io, protocol proto,
                            result_sink& sink)
-  : io_(io), proto_(proto), sink_(sink), timer_(io) {
-}
+  : io_(io), proto_(proto), sink_(sink), timer_(io) {}
 
 probe_engine::~probe_engine() = default;
 
@@ -73,8 +86,8 @@ void probe_engine::start(const schedule& s) {
   batch_.reserve(std::min<size_t>(slots_.size(), 65536));
   due_.reserve(4096);
   next_probe_ = 0;
-  total_probes_ = sched_.rounds == 0 ? UINT64_MAX
-                                     : sched_.rounds * slots_.size();
+  total_probes_
+      = sched_.rounds == 0 ? UINT64_MAX : sched_.rounds * slots_.size();
   start_ = last_flush_ = clock::now();
   running_ = true;
   done_ = false;
@@ -110,7 +123,7 @@ void probe_engine::sent(uint32_t slot, int64_t now_real_ns) {
     ring_head_ = 0;
   }
   ring_[(ring_head_ + ring_len_++) & (ring_.size() - 1)]
-    = {clock::now() + sched_.timeout, slot, s.gen};
+      = {clock::now() + sched_.timeout, slot, s.gen};
 }
 
 void probe_engine::complete(uint32_t slot, uint32_t g, outcome o,
@@ -194,8 +207,8 @@ void probe_engine::send_due(clock::time_point now) {
   if (due > next_probe_ + 1) { // lag: the first overdue probe's due time
     uint64_t p = next_probe_;
     auto at = (p / n) * t + ((p % n) * t + n - 1) / n;
-    counters_.max_lag_ns = std::max<int64_t>(counters_.max_lag_ns,
-                                             static_cast<int64_t>(e - at));
+    counters_.max_lag_ns
+        = std::max<int64_t>(counters_.max_lag_ns, static_cast<int64_t>(e - at));
   }
   while (next_probe_ < due) {
     due_.clear();

@@ -37,12 +37,20 @@ public:
   /// Stops probing; outstanding probes are dropped; results are flushed.
   void stop();
   /// Called once when all rounds are sent and all probes are resolved.
-  void on_finished(std::function<void()> f) { finished_ = std::move(f); }
+  void on_finished(std::function<void()> f) {
+    finished_ = std::move(f);
+  }
   /// Number of slots.
-  uint32_t size() const { return static_cast<uint32_t>(slots_.size()); }
+  uint32_t size() const {
+    return static_cast<uint32_t>(slots_.size());
+  }
   /// Self-health counters.
-  const engine_counters& counters() const { return counters_; }
-  protocol proto() const { return proto_; }
+  const engine_counters& counters() const {
+    return counters_;
+  }
+  protocol proto() const {
+    return proto_;
+  }
 
 protected:
   /// Derived engines add a slot with this; returns its index.
@@ -55,7 +63,9 @@ protected:
   /// Derived engines stop their I/O here.
   virtual void shutdown() {}
 
-  uint32_t gen(uint32_t slot) const { return slots_[slot].gen; }
+  uint32_t gen(uint32_t slot) const {
+    return slots_[slot].gen;
+  }
   bool pending(uint32_t slot, uint32_t g) const;
   /// Marks the probe of `slot` as in flight since `now_real_ns`.
   void sent(uint32_t slot, int64_t now_real_ns);
@@ -66,9 +76,15 @@ protected:
   void failed(uint32_t slot, outcome o);
   /// Delivers results now if a target's outcome flipped; call after I/O.
   void flush_if_urgent();
-  int64_t sent_at(uint32_t slot) const { return slots_[slot].sent_real; }
-  std::chrono::nanoseconds timeout() const { return sched_.timeout; }
-  bool running() const { return running_; }
+  int64_t sent_at(uint32_t slot) const {
+    return slots_[slot].sent_real;
+  }
+  std::chrono::nanoseconds timeout() const {
+    return sched_.timeout;
+  }
+  bool running() const {
+    return running_;
+  }
 
   asio::io_context& io_;
   engine_counters counters_;

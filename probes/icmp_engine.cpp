@@ -1,16 +1,17 @@
 #include "probes/icmp_engine.hpp"
 
 #include <arpa/inet.h>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <linux/filter.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
-#include <random>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
 
 namespace kc::probes {
 
@@ -44,21 +45,22 @@ uint32_t load32(const uint8_t* p) {
 void attach_filter(int fd, bool v6, uint16_t ident) {
   std::vector<sock_filter> code;
   if (!v6)
-    code = {
-      {BPF_LDX | BPF_B | BPF_MSH, 0, 0, 0}, {BPF_LD | BPF_B | BPF_IND, 0, 0, 0},
-      {BPF_JMP | BPF_JEQ | BPF_K, 3, 0, ICMP_DEST_UNREACH},
-      {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, ICMP_ECHOREPLY},
-      {BPF_LD | BPF_H | BPF_IND, 0, 0, 4},
-      {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, ident}, {BPF_RET | BPF_K, 0, 0, 0xffff},
-      {BPF_RET | BPF_K, 0, 0, 0}};
+    code = {{BPF_LDX | BPF_B | BPF_MSH, 0, 0, 0},
+            {BPF_LD | BPF_B | BPF_IND, 0, 0, 0},
+            {BPF_JMP | BPF_JEQ | BPF_K, 3, 0, ICMP_DEST_UNREACH},
+            {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, ICMP_ECHOREPLY},
+            {BPF_LD | BPF_H | BPF_IND, 0, 0, 4},
+            {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, ident},
+            {BPF_RET | BPF_K, 0, 0, 0xffff},
+            {BPF_RET | BPF_K, 0, 0, 0}};
   else
-    code = {
-      {BPF_LD | BPF_B | BPF_ABS, 0, 0, 0},
-      {BPF_JMP | BPF_JEQ | BPF_K, 3, 0, ICMP6_DST_UNREACH},
-      {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, ICMP6_ECHO_REPLY},
-      {BPF_LD | BPF_H | BPF_ABS, 0, 0, 4},
-      {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, ident}, {BPF_RET | BPF_K, 0, 0, 0xffff},
-      {BPF_RET | BPF_K, 0, 0, 0}};
+    code = {{BPF_LD | BPF_B | BPF_ABS, 0, 0, 0},
+            {BPF_JMP | BPF_JEQ | BPF_K, 3, 0, ICMP6_DST_UNREACH},
+            {BPF_JMP | BPF_JEQ | BPF_K, 0, 3, ICMP6_ECHO_REPLY},
+            {BPF_LD | BPF_H | BPF_ABS, 0, 0, 4},
+            {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, ident},
+            {BPF_RET | BPF_K, 0, 0, 0xffff},
+            {BPF_RET | BPF_K, 0, 0, 0}};
   sock_fprog prog{static_cast<unsigned short>(code.size()), code.data()};
   ::setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
   if (v6) {
@@ -73,7 +75,7 @@ void attach_filter(int fd, bool v6, uint16_t ident) {
 int open_socket(bool v6, bool raw) {
   int fd = ::socket(v6 ? AF_INET6 : AF_INET,
                     (raw ? int{SOCK_RAW} : int{SOCK_DGRAM}) | SOCK_NONBLOCK
-                      | SOCK_CLOEXEC,
+                        | SOCK_CLOEXEC,
                     v6 ? int{IPPROTO_ICMPV6} : int{IPPROTO_ICMP});
   if (fd < 0)
     return -1;
@@ -102,8 +104,7 @@ std::string ping_group_range() {
 
 struct icmp_engine::family {
   family(asio::io_context& io, int fd, bool v6, bool raw)
-    : sd(io, fd), v6(v6), raw(raw) {
-  }
+    : sd(io, fd), v6(v6), raw(raw) {}
   asio::posix::stream_descriptor sd;
   bool v6, raw;
   bool waiting = false;
@@ -134,8 +135,7 @@ icmp_engine::icmp_engine(asio::io_context& io, result_sink& sink, mode m)
         error_ = "ICMP disabled: no raw socket (needs CAP_NET_RAW) and no "
                  "unprivileged ICMP socket (net.ipv4.ping_group_range = \""
                  + ping_group_range() + "\" excludes this group): "
-                 + std::strerror(errno)
-                 + "; TCP, UDP and DNS probes continue";
+                 + std::strerror(errno) + "; TCP, UDP and DNS probes continue";
       continue;
     }
     if (raw)
@@ -253,8 +253,8 @@ void icmp_engine::send_family(family& f, std::span<const uint32_t> slots) {
       }
       int err = errno;
       failed(slots[done++], err == EHOSTUNREACH || err == ENETUNREACH
-                              ? outcome::unreachable
-                              : outcome::send_error);
+                                ? outcome::unreachable
+                                : outcome::send_error);
     }
     slots = slots.subspan(n);
   }
@@ -286,8 +286,8 @@ void icmp_engine::receive(family& f) {
       f.rmsgs[i].msg_hdr.msg_control = f.rctl[i];
       f.rmsgs[i].msg_hdr.msg_controllen = cmsg_len;
     }
-    int r = ::recvmmsg(f.sd.native_handle(), f.rmsgs, recv_batch,
-                       MSG_DONTWAIT, nullptr);
+    int r = ::recvmmsg(f.sd.native_handle(), f.rmsgs, recv_batch, MSG_DONTWAIT,
+                       nullptr);
     if (r <= 0) {
       if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
         ++counters_.recv_errors;
@@ -317,8 +317,8 @@ void icmp_engine::receive(family& f) {
   }
 }
 
-void icmp_engine::handle(family& f, const uint8_t* d, size_t len,
-                         int64_t rx_ns, int ttl) {
+void icmp_engine::handle(family& f, const uint8_t* d, size_t len, int64_t rx_ns,
+                         int ttl) {
   if (f.raw && !f.v6) { // raw IPv4 includes the IP header
     if (len < 20)
       return;

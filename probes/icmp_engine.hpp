@@ -29,7 +29,9 @@ public:
   /// Adds a target; returns its slot.
   uint32_t add(const asio::ip::address& addr);
   /// Returns "" or why ICMP (for a family) is unavailable.
-  const std::string& error() const { return error_; }
+  const std::string& error() const {
+    return error_;
+  }
   /// "raw", "datagram" or "disabled" for IPv4 / IPv6.
   std::string_view socket_kind(bool v6) const;
 

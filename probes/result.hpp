@@ -33,9 +33,9 @@ std::string_view to_string(outcome o);
 struct probe_result {
   uint32_t slot = 0;
   outcome result = outcome::timeout;
-  uint8_t ttl = 0;       // reply TTL / hop limit (ICMP), 0 if unknown
-  int64_t rtt_ns = -1;   // round-trip time, -1 on failure
-  int64_t sent_at = 0;   // CLOCK_REALTIME of the send, nanoseconds
+  uint8_t ttl = 0;     // reply TTL / hop limit (ICMP), 0 if unknown
+  int64_t rtt_ns = -1; // round-trip time, -1 on failure
+  int64_t sent_at = 0; // CLOCK_REALTIME of the send, nanoseconds
 };
 
 /// Receives results in batches: once per interval, and at once when a
@@ -46,7 +46,7 @@ public:
   /// Called on the engine's io_context thread; the span is only valid
   /// during the call.
   virtual void on_results(protocol proto, std::span<const probe_result> batch)
-    = 0;
+      = 0;
 };
 
 /// Self-health counters of one engine.

@@ -1,6 +1,7 @@
 #include "probes/target.hpp"
 
 #include <arpa/inet.h>
+
 #include <charconv>
 #include <fstream>
 
@@ -9,11 +10,13 @@ namespace kc::probes {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'
-                        || s.front() == '\r' || s.front() == '\n'))
+  while (!s.empty()
+         && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'
+             || s.front() == '\n'))
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'
-                        || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty()
+         && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'
+             || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -97,7 +100,8 @@ bool split_host_port(std::string_view s, bool need_port, std::string& host,
   if (has_port && !parse_port(p, port, error))
     return false;
   if (!is_ip_literal(h) && !valid_hostname(h)) {
-    error = "\"" + std::string(h) + "\" is neither an IP address nor a hostname";
+    error
+        = "\"" + std::string(h) + "\" is neither an IP address nor a hostname";
     return false;
   }
   host = std::string(h);
@@ -115,10 +119,14 @@ bool is_ip_literal(std::string_view host) {
 
 std::string_view flag_of(protocol p) {
   switch (p) {
-    case protocol::icmp: return "--ping";
-    case protocol::tcp: return "--tcpping";
-    case protocol::udp: return "--udpping";
-    case protocol::dns: return "--dnslookup";
+    case protocol::icmp:
+      return "--ping";
+    case protocol::tcp:
+      return "--tcpping";
+    case protocol::udp:
+      return "--udpping";
+    case protocol::dns:
+      return "--dnslookup";
   }
   return "?";
 }
@@ -195,8 +203,10 @@ target_list parse_target_list(protocol p, std::string_view list) {
       std::string path(entry.substr(1));
       std::ifstream in(path);
       if (!in) {
-        result.errors.push_back(std::string(flag_of(p)) + ": cannot read "
-                                "target file \"" + path + "\"");
+        result.errors.push_back(std::string(flag_of(p))
+                                + ": cannot read "
+                                  "target file \""
+                                + path + "\"");
         continue;
       }
       std::string line;

@@ -8,9 +8,12 @@ namespace kc::probes {
 
 std::string_view to_string(target_state s) {
   switch (s) {
-    case target_state::unknown: return "unknown";
-    case target_state::up: return "up";
-    case target_state::down: return "down";
+    case target_state::unknown:
+      return "unknown";
+    case target_state::up:
+      return "up";
+    case target_state::down:
+      return "down";
   }
   return "?";
 }
@@ -56,8 +59,7 @@ bool target_stats::record(const probe_result& r) {
     last_rtt_s_ = s;
     if (r.ttl)
       last_ttl_ = r.ttl;
-    entry = static_cast<uint32_t>(std::min<int64_t>(r.rtt_ns / 1000,
-                                                    lost - 1));
+    entry = static_cast<uint32_t>(std::min<int64_t>(r.rtt_ns / 1000, lost - 1));
     fails_ = 0;
     ++oks_;
   } else {
@@ -69,12 +71,11 @@ bool target_stats::record(const probe_result& r) {
   filled_ = std::min(filled_ + 1, cfg_.window);
 
   auto next = state_;
-  if (ok && (state_ == target_state::unknown
-             || (state_ == target_state::down
-                 && oks_ >= cfg_.recover_threshold)))
+  if (ok
+      && (state_ == target_state::unknown
+          || (state_ == target_state::down && oks_ >= cfg_.recover_threshold)))
     next = target_state::up;
-  else if (!ok && state_ != target_state::down
-           && fails_ >= cfg_.fail_threshold)
+  else if (!ok && state_ != target_state::down && fails_ >= cfg_.fail_threshold)
     next = target_state::down;
   if (next == state_)
     return false;
@@ -102,8 +103,8 @@ double target_stats::quantile(double q) const {
       v.push_back(window_[i]);
   if (v.empty())
     return -1;
-  auto k = static_cast<size_t>(std::clamp(q, 0.0, 1.0)
-                               * static_cast<double>(v.size() - 1) + 0.5);
+  auto k = static_cast<size_t>(
+      std::clamp(q, 0.0, 1.0) * static_cast<double>(v.size() - 1) + 0.5);
   std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(k), v.end());
   return v[k] * 1e-6;
 }
@@ -112,8 +113,8 @@ std::string target_stats::transition_line(std::string_view target,
                                           protocol p) const {
   char loss_text[16];
   std::snprintf(loss_text, sizeof loss_text, "%.1f%%", loss() * 100);
-  std::string line = std::string(target) + " " + std::string(to_string(p))
-                     + " " + std::string(to_string(previous_)) + " → "
+  std::string line = std::string(target) + " " + std::string(to_string(p)) + " "
+                     + std::string(to_string(previous_)) + " → "
                      + std::string(to_string(state_)) + ": loss " + loss_text
                      + ", rtt p50 " + format_seconds(quantile(0.5)) + " p99 "
                      + format_seconds(quantile(0.99));

@@ -11,9 +11,9 @@ namespace kc::probes {
 
 /// Thresholds and window of one target's statistics.
 struct stats_config {
-  uint32_t window = 100;           // probes in the sliding loss window
-  uint32_t fail_threshold = 3;     // consecutive failures: up → down
-  uint32_t recover_threshold = 2;  // consecutive successes: down → up
+  uint32_t window = 100;          // probes in the sliding loss window
+  uint32_t fail_threshold = 3;    // consecutive failures: up → down
+  uint32_t recover_threshold = 2; // consecutive successes: down → up
 };
 
 /// Up/down state of a target; `unknown` until the thresholds decide.
@@ -28,36 +28,58 @@ class target_stats {
 public:
   /// Upper bounds (seconds) of the RTT histogram buckets; +Inf is implied.
   static constexpr std::array<double, 18> bounds
-    = {25e-6,  50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3,
-       25e-3, 50e-3, 100e-3, 250e-3, 500e-3, 1.0,  2.5,    5.0,  10.0};
+      = {25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3,
+         25e-3, 50e-3, 100e-3, 250e-3, 500e-3, 1.0,  2.5,    5.0,  10.0};
 
   explicit target_stats(stats_config cfg = {});
 
   /// Records one probe; returns true if the up/down state changed.
   bool record(const probe_result& r);
 
-  target_state state() const { return state_; }
-  target_state previous_state() const { return previous_; }
+  target_state state() const {
+    return state_;
+  }
+  target_state previous_state() const {
+    return previous_;
+  }
   /// CLOCK_REALTIME (ns) when the current state began (0 = never).
-  int64_t since() const { return since_; }
+  int64_t since() const {
+    return since_;
+  }
   /// CLOCK_REALTIME (ns) when the previous state began.
-  int64_t previous_since() const { return previous_since_; }
+  int64_t previous_since() const {
+    return previous_since_;
+  }
   /// Failed fraction of the probes in the window (0 if none yet).
   double loss() const;
   /// RTT quantile in seconds over the successes in the window; -1 if none.
   double quantile(double q) const;
   /// Interarrival jitter (RFC 3550 style smoothing of |ΔRTT|), seconds.
-  double jitter() const { return jitter_s_; }
-  uint8_t last_ttl() const { return last_ttl_; }
-  uint32_t consecutive_failures() const { return fails_; }
-  outcome last_outcome() const { return last_; }
-  uint64_t sent() const { return sent_; }
-  uint64_t received() const { return received_; }
+  double jitter() const {
+    return jitter_s_;
+  }
+  uint8_t last_ttl() const {
+    return last_ttl_;
+  }
+  uint32_t consecutive_failures() const {
+    return fails_;
+  }
+  outcome last_outcome() const {
+    return last_;
+  }
+  uint64_t sent() const {
+    return sent_;
+  }
+  uint64_t received() const {
+    return received_;
+  }
   /// Cumulative histogram counts per bucket (last = +Inf) and the RTT sum.
   const std::array<uint64_t, bounds.size() + 1>& buckets() const {
     return buckets_;
   }
-  double rtt_sum() const { return rtt_sum_; }
+  double rtt_sum() const {
+    return rtt_sum_;
+  }
 
   /// One line for a person: target, protocol, old → new, loss, p50/p99,
   /// and how long the old state lasted.

@@ -18,8 +18,7 @@ outcome outcome_of(const boost::system::error_code& ec) {
 }
 
 tcp_engine::tcp_engine(asio::io_context& io, result_sink& sink)
-  : probe_engine(io, protocol::tcp, sink) {
-}
+  : probe_engine(io, protocol::tcp, sink) {}
 
 tcp_engine::~tcp_engine() = default;
 
@@ -43,10 +42,10 @@ void tcp_engine::send(std::span<const uint32_t> slots) {
       continue;
     }
     sent(s, real_now_ns());
-    sock.async_connect(endpoints_[s],
-                       [this, s, g = gen(s)](const boost::system::error_code& ec) {
-                         connected(s, g, ec);
-                       });
+    sock.async_connect(endpoints_[s], [this, s, g = gen(s)](
+                                          const boost::system::error_code& ec) {
+      connected(s, g, ec);
+    });
   }
   flush_if_urgent();
 }

@@ -21,7 +21,8 @@ private:
   void send(std::span<const uint32_t> slots) override;
   void expire(uint32_t slot) override;
   void shutdown() override;
-  void connected(uint32_t slot, uint32_t g, const boost::system::error_code& ec);
+  void connected(uint32_t slot, uint32_t g,
+                 const boost::system::error_code& ec);
 
   std::vector<asio::ip::tcp::endpoint> endpoints_;
   std::vector<asio::ip::tcp::socket> sockets_;

@@ -21,8 +21,7 @@ uint32_t load32(const uint8_t* p) {
 } // namespace
 
 udp_engine::udp_engine(asio::io_context& io, result_sink& sink)
-  : probe_engine(io, protocol::udp, sink), cookie_(std::random_device{}()) {
-}
+  : probe_engine(io, protocol::udp, sink), cookie_(std::random_device{}()) {}
 
 udp_engine::~udp_engine() = default;
 
@@ -86,28 +85,29 @@ void udp_engine::receive(uint32_t s) {
   if (t.receiving)
     return;
   t.receiving = true;
-  t.sock.async_receive(asio::buffer(t.buf), [this, s](
-                                              const boost::system::error_code& ec,
-                                              size_t n) {
-    auto& t = *targets_[s];
-    t.receiving = false;
-    if (ec == asio::error::operation_aborted || !running())
-      return;
-    int64_t rtt = real_now_ns() - sent_at(s);
-    if (ec) {
-      ++counters_.recv_errors;
-      auto o = outcome_of(ec);
-      complete(s, gen(s), o == outcome::send_error ? outcome::refused : o, -1);
-    } else if (n >= payload_len && load32(t.buf.data()) == magic
-               && load32(t.buf.data() + 4) == cookie_) {
-      complete(s, load32(t.buf.data() + 12), outcome::ok, rtt);
-    } else {
-      complete(s, gen(s), outcome::ok, rtt); // another service's reply
-    }
-    flush_if_urgent();
-    if (running())
-      receive(s);
-  });
+  t.sock.async_receive(
+      asio::buffer(t.buf),
+      [this, s](const boost::system::error_code& ec, size_t n) {
+        auto& t = *targets_[s];
+        t.receiving = false;
+        if (ec == asio::error::operation_aborted || !running())
+          return;
+        int64_t rtt = real_now_ns() - sent_at(s);
+        if (ec) {
+          ++counters_.recv_errors;
+          auto o = outcome_of(ec);
+          complete(s, gen(s), o == outcome::send_error ? outcome::refused : o,
+                   -1);
+        } else if (n >= payload_len && load32(t.buf.data()) == magic
+                   && load32(t.buf.data() + 4) == cookie_) {
+          complete(s, load32(t.buf.data() + 12), outcome::ok, rtt);
+        } else {
+          complete(s, gen(s), outcome::ok, rtt); // another service's reply
+        }
+        flush_if_urgent();
+        if (running())
+          receive(s);
+      });
 }
 
 void udp_engine::shutdown() {
@@ -133,25 +133,25 @@ void udp_echo_responder::close() {
 }
 
 void udp_echo_responder::wait() {
-  sock_.async_wait(asio::socket_base::wait_read,
-                   [this](const boost::system::error_code& ec) {
-                     if (ec)
-                       return;
-                     // Drain what is queued; bounded so peers cannot starve us.
-                     for (int i = 0; i < 256; ++i) {
-                       asio::ip::udp::endpoint from;
-                       boost::system::error_code rec;
-                       size_t n = sock_.receive_from(asio::buffer(buf_), from,
-                                                     0, rec);
-                       if (rec == asio::error::would_block)
-                         break;
-                       if (rec)
-                         continue;
-                       sock_.send_to(asio::buffer(buf_.data(), n), from, 0, rec);
-                       echoed_ += !rec;
-                     }
-                     wait();
-                   });
+  sock_.async_wait(
+      asio::socket_base::wait_read,
+      [this](const boost::system::error_code& ec) {
+        if (ec)
+          return;
+        // Drain what is queued; bounded so peers cannot starve us.
+        for (int i = 0; i < 256; ++i) {
+          asio::ip::udp::endpoint from;
+          boost::system::error_code rec;
+          size_t n = sock_.receive_from(asio::buffer(buf_), from, 0, rec);
+          if (rec == asio::error::would_block)
+            break;
+          if (rec)
+            continue;
+          sock_.send_to(asio::buffer(buf_.data(), n), from, 0, rec);
+          echoed_ += !rec;
+        }
+        wait();
+      });
 }
 
 } // namespace kc::probes

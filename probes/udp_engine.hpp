@@ -2,8 +2,9 @@
 
 #include "probes/engine.hpp"
 
-#include <array>
 #include <boost/asio/ip/udp.hpp>
+
+#include <array>
 
 namespace kc::probes {
 
@@ -45,7 +46,9 @@ public:
   /// The bound port.
   uint16_t port() const;
   /// Datagrams echoed so far.
-  uint64_t echoed() const { return echoed_; }
+  uint64_t echoed() const {
+    return echoed_;
+  }
   void close();
 
 private:

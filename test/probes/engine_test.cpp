@@ -1,8 +1,9 @@
 // Scheduling, deadlines and batching of the shared engine base (ADR 0020).
 #include "probes/engine.hpp"
-#include "test/probes/support/collector.hpp"
 
 #include <boost/test/unit_test.hpp>
+
+#include "test/probes/support/collector.hpp"
 
 using namespace kc::probes;
 using namespace std::chrono_literals;
@@ -13,8 +14,7 @@ namespace {
 // An engine whose "network" answers the slots in `answer` after `delay`.
 struct fake_engine : probe_engine {
   fake_engine(asio::io_context& io, result_sink& sink)
-    : probe_engine(io, protocol::tcp, sink), timer(io) {
-  }
+    : probe_engine(io, protocol::tcp, sink), timer(io) {}
   uint32_t add(bool answers) {
     answer.push_back(answers);
     return add_slot();

@@ -1,11 +1,12 @@
 // kc-test-labels: integration root
 // The ICMP engine against loopback: one shared socket, many targets.
 #include "probes/icmp_engine.hpp"
-#include "test/probes/support/collector.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <unistd.h>
+
+#include "test/probes/support/collector.hpp"
 
 using namespace kc::probes;
 using namespace std::chrono_literals;

@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_CASE(thresholds_drive_up_and_down) {
   BOOST_TEST(s.consecutive_failures() == 2u);
   BOOST_TEST(s.record(lost(4)));
   BOOST_TEST((s.state() == target_state::down));
-  BOOST_TEST(!s.record(ok(100, 5)));  // one success is not enough
+  BOOST_TEST(!s.record(ok(100, 5))); // one success is not enough
   BOOST_TEST(s.consecutive_failures() == 0u);
   BOOST_TEST(!s.record(lost(6)));
   BOOST_TEST(!s.record(ok(100, 7)));

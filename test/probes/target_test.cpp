@@ -3,8 +3,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <cstdio>
 #include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 
 using namespace kc::probes;
@@ -27,7 +28,8 @@ BOOST_AUTO_TEST_CASE(good_entries_of_each_protocol) {
   BOOST_TEST((t.host == "kubernetes.default" && t.server.empty()));
   BOOST_TEST(parse_target(protocol::dns, "example.com@127.0.0.53", t, err));
   BOOST_TEST(t.server == "127.0.0.53");
-  BOOST_TEST(parse_target(protocol::dns, "example.com@127.0.0.53:5353", t, err));
+  BOOST_TEST(
+      parse_target(protocol::dns, "example.com@127.0.0.53:5353", t, err));
   BOOST_TEST(t.server == "127.0.0.53:5353");
   BOOST_TEST(parse_target(protocol::dns, "example.com@[::1]:5353", t, err));
   BOOST_TEST(t.server == "[::1]:5353");

@@ -2,10 +2,11 @@
 // TCP and UDP engines on loopback: listeners the test starts, closed ports.
 #include "probes/tcp_engine.hpp"
 #include "probes/udp_engine.hpp"
-#include "test/probes/support/collector.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include "test/probes/support/collector.hpp"
 
 using namespace kc::probes;
 using namespace std::chrono_literals;
@@ -16,7 +17,8 @@ namespace {
 // A port nobody listens on: bind, note the port, close.
 template <class Proto>
 uint16_t closed_port(boost::asio::io_context& io) {
-  typename Proto::socket s(io, typename Proto::endpoint(ip::make_address("127.0.0.1"), 0));
+  typename Proto::socket s(
+      io, typename Proto::endpoint(ip::make_address("127.0.0.1"), 0));
   return s.local_endpoint().port();
 }
 
@@ -65,7 +67,7 @@ BOOST_AUTO_TEST_CASE(udp_echo_responder_answers_closed_port_refuses) {
     BOOST_TEST((r.result == (r.slot == good ? outcome::ok : outcome::refused)),
                "slot " << r.slot << ": " << to_string(r.result));
   BOOST_TEST(echo.echoed() == 3u);
-  (void) bad;
+  (void)bad;
 }
 
 BOOST_AUTO_TEST_CASE(udp_silent_service_times_out) {
