@@ -29,7 +29,7 @@ BOOST_AUTO_TEST_CASE(loopback_targets_share_one_socket_and_all_answer) {
   bool finished = false;
   e.on_finished([&] { finished = true; });
   e.start({200ms, 200ms, 3});
-  io.run_for(5s);
+  io.run_for(20s);
   BOOST_TEST(finished);
   BOOST_TEST(sink.all.size() == 3u * 201u);
   BOOST_TEST(sink.count(outcome::ok) == 3u * 201u);
@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(two_engines_do_not_steal_each_others_replies) {
   }
   a.start({100ms, 100ms, 2});
   b.start({100ms, 100ms, 2});
-  io.run_for(3s);
+  io.run_for(20s);
   BOOST_TEST(a_sink.count(outcome::ok) == 100u);
   BOOST_TEST(b_sink.count(outcome::ok) == 100u);
   BOOST_TEST(a.counters().late + b.counters().late == 0u);
@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(datagram_socket_works_when_the_group_is_allowed) {
   }
   e.add(asio::ip::make_address("127.0.0.1"));
   e.start({100ms, 100ms, 2});
-  io.run_for(2s);
+  io.run_for(10s);
   BOOST_TEST(sink.count(outcome::ok) == 2u);
 }
 

@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(tcp_listener_answers_closed_port_refuses) {
   bool finished = false;
   e.on_finished([&] { finished = true; });
   e.start({100ms, 100ms, 3});
-  io.run_for(3s);
+  io.run_for(10s);
   BOOST_TEST(finished);
   BOOST_REQUIRE_EQUAL(sink.all.size(), 6u);
   for (auto& r : sink.all) {
@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(udp_echo_responder_answers_closed_port_refuses) {
   auto good = e.add({ip::make_address("127.0.0.1"), echo.port()});
   auto bad = e.add({ip::make_address("127.0.0.1"), closed});
   e.start({100ms, 100ms, 3});
-  io.run_for(3s);
+  io.run_for(6s);
   BOOST_REQUIRE_EQUAL(sink.all.size(), 6u);
   for (auto& r : sink.all)
     BOOST_TEST((r.result == (r.slot == good ? outcome::ok : outcome::refused)),
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(udp_silent_service_times_out) {
   udp_engine e(io, sink);
   e.add({ip::make_address("127.0.0.1"), silent.local_endpoint().port()});
   e.start({100ms, 50ms, 2});
-  io.run_for(2s);
+  io.run_for(10s);
   BOOST_TEST(sink.count(outcome::timeout) == 2u);
 }
 
