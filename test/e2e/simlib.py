@@ -6,6 +6,7 @@ writes, and offers the three ways the tests talk to it: the real kubectl
 (fresh KUBECACHEDIR per call), the official Python client, and raw HTTPS
 with the kubeconfig's CA and bearer token. Every wait is bounded.
 """
+import atexit
 import base64
 import json
 import os
@@ -117,6 +118,7 @@ class Sim:
         self.proc = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, cwd=self.workdir)
         log.close()
+        atexit.register(self.stop)  # never leave a sim behind, even on a crash
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
