@@ -11,6 +11,9 @@
 
 #include "probes/runner.hpp"
 
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,8 +21,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sys/resource.h>
-#include <sys/stat.h>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -31,7 +32,9 @@ namespace {
 double cpu_seconds(int who) {
   rusage ru{};
   getrusage(who, &ru);
-  auto s = [](timeval t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  auto s = [](timeval t) {
+    return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6;
+  };
   return s(ru.ru_utime) + s(ru.ru_stime);
 }
 
@@ -42,7 +45,8 @@ struct sample {
   std::size_t ok = 0;
 };
 
-sample measure(const std::vector<check_spec>& specs, const runner_options& opt) {
+sample measure(const std::vector<check_spec>& specs,
+               const runner_options& opt) {
   auto self0 = cpu_seconds(RUSAGE_SELF);
   auto child0 = cpu_seconds(RUSAGE_CHILDREN);
   auto t0 = steady_clock::now();
@@ -70,7 +74,9 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--minute"))
       minute = true;
     else {
-      std::fprintf(stderr, "usage: checks_bench [--checks N] [--batches N] [--minute]\n");
+      std::fprintf(
+          stderr,
+          "usage: checks_bench [--checks N] [--batches N] [--minute]\n");
       return 2;
     }
   }
@@ -79,31 +85,39 @@ int main(int argc, char** argv) {
   std::vector<check_spec> specs;
   for (int i = 0; i < n; ++i) {
     auto name = "c" + std::to_string(i);
-    std::ofstream(dir / name) << "#!/bin/sh\necho \"item" << i << ": ok\"\nexit 0\n";
+    std::ofstream(dir / name)
+        << "#!/bin/sh\necho \"item" << i << ": ok\"\nexit 0\n";
     ::chmod((dir / name).c_str(), 0755);
     specs.push_back({"bench", name, (dir / name).string(), {}});
   }
   runner_options opt;
   opt.concurrency = 4;
-  opt.env = {"HOST_ROOT=/", "NODE_NAME=bench", "RUN_ID=20261128-160000", "CHECK_TIMEOUT=30"};
+  opt.env = {"HOST_ROOT=/", "NODE_NAME=bench", "RUN_ID=20261128-160000",
+             "CHECK_TIMEOUT=30"};
   measure(specs, opt); // warm-up
   std::vector<sample> runs;
   for (int b = 0; b < batches; ++b)
     runs.push_back(measure(specs, opt));
-  std::sort(runs.begin(), runs.end(), [](auto& a, auto& b) { return a.self < b.self; });
+  std::sort(runs.begin(), runs.end(),
+            [](auto& a, auto& b) { return a.self < b.self; });
   auto med = runs[runs.size() / 2];
-  std::printf("burst: %d trivial checks per batch, %d batches, concurrency 4\n", n, batches);
-  std::printf("  median batch: agent self CPU %.1f ms (%.3f ms/check), checks' CPU %.1f ms, "
+  std::printf("burst: %d trivial checks per batch, %d batches, concurrency 4\n",
+              n, batches);
+  std::printf("  median batch: agent self CPU %.1f ms (%.3f ms/check), checks' "
+              "CPU %.1f ms, "
               "wall %.0f ms, %zu ok\n",
-              med.self * 1e3, med.self * 1e3 / n, med.children * 1e3, med.wall * 1e3, med.ok);
-  std::printf("  one batch per minute => agent %.3f %% of a core (target < 2 %%)\n",
-              med.self / 60.0 * 100.0);
+              med.self * 1e3, med.self * 1e3 / n, med.children * 1e3,
+              med.wall * 1e3, med.ok);
+  std::printf(
+      "  one batch per minute => agent %.3f %% of a core (target < 2 %%)\n",
+      med.self / 60.0 * 100.0);
   if (minute) {
     opt.start_jitter = seconds(60);
     opt.deadline = seconds(90);
     auto s = measure(specs, opt);
     std::printf("minute: %d checks spread over 60 s by start jitter\n", n);
-    std::printf("  agent self CPU %.1f ms over %.1f s wall => %.3f %% of a core; checks' CPU "
+    std::printf("  agent self CPU %.1f ms over %.1f s wall => %.3f %% of a "
+                "core; checks' CPU "
                 "%.1f ms; %zu ok\n",
                 s.self * 1e3, s.wall, s.self / std::max(s.wall, 60.0) * 100.0,
                 s.children * 1e3, s.ok);

@@ -12,6 +12,8 @@
 #include "probes/check_catalog.hpp"
 #include "telemetry/admin_server.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
@@ -20,7 +22,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <unistd.h>
 
 namespace kc::cmd {
 
@@ -29,7 +30,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // Parses "30s", "500ms", "2m", "1h", "1m30s" or plain seconds ("30").
-std::string parse_duration(const std::string& text, std::chrono::milliseconds* out) {
+std::string parse_duration(const std::string& text,
+                           std::chrono::milliseconds* out) {
   if (text.empty())
     return "empty duration";
   double total_ms = 0;
@@ -47,10 +49,11 @@ std::string parse_duration(const std::string& text, std::chrono::milliseconds* o
     std::string unit;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
       unit += text[i++];
-    double scale = unit == "ms" ? 1 : unit == "s" || (plain && unit.empty()) ? 1000
-                                    : unit == "m"                            ? 60000
-                                    : unit == "h"                            ? 3600000
-                                                                             : -1;
+    double scale = unit == "ms"                             ? 1
+                   : unit == "s" || (plain && unit.empty()) ? 1000
+                   : unit == "m"                            ? 60000
+                   : unit == "h"                            ? 3600000
+                                                            : -1;
     if (scale < 0 || v < 0)
       return "not a duration: \"" + text + "\" (use e.g. 30s, 500ms, 2m)";
     total_ms += v * scale;
@@ -100,16 +103,22 @@ struct stop_signal {
 } // namespace
 
 int run_debugger(const arguments& args) {
-  flag_set flags("debugger",
-                 "Runs node inspections (the `debug` container).\n\n"
-                 "Modes: with --run-once, runs the checks of CATEGORIES (default: disk net mem\n"
-                 "svc) now, logs one line per check on stderr, prints the node summary YAML on\n"
-                 "stdout and exits 0 if every check was ok, 1 otherwise. Without it: if\n"
-                 "<scripts-dir>/custom holds user scripts (job style), runs them once, logs one\n"
-                 "line per check on stdout and exits with their combined result; otherwise\n"
-                 "(troubleshooting pod) stays up until SIGTERM. Errlogs of failed checks go to\n"
-                 "<scripts-dir>/<category>/errlog/<run-id>.log.\n\n"
-                 "Usage: kubecombo debugger [flags] [--run-once [CATEGORIES...]]");
+  flag_set flags(
+      "debugger",
+      "Runs node inspections (the `debug` container).\n\n"
+      "Modes: with --run-once, runs the checks of CATEGORIES (default: disk "
+      "net mem\n"
+      "svc) now, logs one line per check on stderr, prints the node summary "
+      "YAML on\n"
+      "stdout and exits 0 if every check was ok, 1 otherwise. Without it: if\n"
+      "<scripts-dir>/custom holds user scripts (job style), runs them once, "
+      "logs one\n"
+      "line per check on stdout and exits with their combined result; "
+      "otherwise\n"
+      "(troubleshooting pod) stays up until SIGTERM. Errlogs of failed checks "
+      "go to\n"
+      "<scripts-dir>/<category>/errlog/<run-id>.log.\n\n"
+      "Usage: kubecombo debugger [flags] [--run-once [CATEGORIES...]]");
   std::string host_root = "/host";
   std::string scripts_dir = "/scripts";
   std::string run_id;
@@ -121,34 +130,50 @@ int run_debugger(const arguments& args) {
   checks::runner_options ropts;
   ropts.check_timeout = 30s;
   ropts.deadline = 5min;
-  flags.add("host-root", &host_root, "the host's root filesystem, given to checks as HOST_ROOT [/host]");
-  flags.add("scripts-dir", &scripts_dir, "the check library and user scripts (custom/) [/scripts]");
-  flags.add("port", &port, "port of /metrics and /healthz; 0 disables the listener [8090]", 0, 65535);
-  flags.add("run-once", &run_once, "run the checks of the CATEGORIES given as arguments now, print the summary, exit");
+  flags.add("host-root", &host_root,
+            "the host's root filesystem, given to checks as HOST_ROOT [/host]");
+  flags.add("scripts-dir", &scripts_dir,
+            "the check library and user scripts (custom/) [/scripts]");
+  flags.add("port", &port,
+            "port of /metrics and /healthz; 0 disables the listener [8090]", 0,
+            65535);
+  flags.add("run-once", &run_once,
+            "run the checks of the CATEGORIES given as arguments now, print "
+            "the summary, exit");
   flags.add("run-id", &run_id, "run id YYYYMMDD-HHMMSS (UTC) [now]");
-  auto duration_flag = [&](const std::string& name, std::chrono::milliseconds* target,
+  auto duration_flag = [&](const std::string& name,
+                           std::chrono::milliseconds* target,
                            const std::string& help) {
-    flags.add_custom(name, "DURATION", help,
-                     [target](const std::string& v) { return parse_duration(v, target); });
+    flags.add_custom(name, "DURATION", help, [target](const std::string& v) {
+      return parse_duration(v, target);
+    });
   };
-  duration_flag("check-timeout", &ropts.check_timeout,
-                "per-check timeout; the check's whole process group is killed [30s]");
+  duration_flag(
+      "check-timeout", &ropts.check_timeout,
+      "per-check timeout; the check's whole process group is killed [30s]");
   duration_flag("deadline", &ropts.deadline, "deadline of the whole run [5m]");
   duration_flag("start-jitter", &ropts.start_jitter,
                 "each check starts after a random delay below this [0s: none]");
-  flags.add("concurrency", &concurrency, "checks running at the same time [4]", 1, 256);
-  flags.add("output-cap", &output_cap, "bytes of output kept per check [65536]", 1024, 16 << 20);
-  flags.add("summary-max-bytes", &summary_max, "bound of the node summary [16384]", 512, 1 << 20);
+  flags.add("concurrency", &concurrency, "checks running at the same time [4]",
+            1, 256);
+  flags.add("output-cap", &output_cap, "bytes of output kept per check [65536]",
+            1024, 16 << 20);
+  flags.add("summary-max-bytes", &summary_max,
+            "bound of the node summary [16384]", 512, 1 << 20);
   if (auto rc = flags.parse(args))
     return *rc;
   if (!flags.positional().empty() && !run_once)
-    return usage_error("debugger", "unexpected argument \"" + flags.positional()[0]
-                                     + "\" (categories go after --run-once)");
+    return usage_error("debugger", "unexpected argument \""
+                                       + flags.positional()[0]
+                                       + "\" (categories go after --run-once)");
   if (!run_id.empty() && !checks::valid_run_id(run_id))
-    return usage_error("debugger", "--run-id: \"" + run_id + "\" is not YYYYMMDD-HHMMSS");
+    return usage_error("debugger",
+                       "--run-id: \"" + run_id + "\" is not YYYYMMDD-HHMMSS");
   std::vector<std::string> categories = flags.positional();
   for (auto& c : categories)
-    if (c.empty() || c.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+    if (c.empty()
+        || c.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-")
+               != std::string::npos)
       return usage_error("debugger", "not a category name: \"" + c + "\"");
 
   debugger::run_config cfg;
@@ -174,8 +199,10 @@ int run_debugger(const arguments& args) {
     std::cerr << "kubecombo debugger: " << note << '\n';
 
   if (run_once) {
-    cfg.categories = categories.empty() ? checks::builtin_categories : categories;
-    debugger::check_metrics metrics(telemetry::global_registry(), cfg.node_name);
+    cfg.categories
+        = categories.empty() ? checks::builtin_categories : categories;
+    debugger::check_metrics metrics(telemetry::global_registry(),
+                                    cfg.node_name);
     auto out = debugger::run_inspection(cfg, std::cerr, &metrics);
     std::cout << out.summary_yaml << std::flush;
     return out.all_ok() ? 0 : 1;
@@ -185,32 +212,37 @@ int run_debugger(const arguments& args) {
   if (port > 0) {
     telemetry::admin_routes routes;
     routes.metrics = &telemetry::global_registry();
-    routes.healthz = [] { return telemetry::check_result{}; };
+    routes.healthz = [] {
+      return telemetry::check_result{};
+    };
     try {
       admin = std::make_unique<telemetry::admin_server>(
-        routes, telemetry::listen_address{"", static_cast<uint16_t>(port)});
+          routes, telemetry::listen_address{"", static_cast<uint16_t>(port)});
     } catch (const std::exception& e) {
-      std::cerr << "kubecombo debugger: cannot serve /metrics on port " << port << ": "
-                << e.what() << '\n';
+      std::cerr << "kubecombo debugger: cannot serve /metrics on port " << port
+                << ": " << e.what() << '\n';
       return 1;
     }
   }
   std::cout << "kubecombo debugger on node " << cfg.node_name << " (pod "
-            << env_or("POD_NAMESPACE", "-") << "/" << env_or("POD_NAME", "-") << ", debugger "
-            << env_or("DEBUGGER_NAME", "-") << "), host root " << host_root << ", scripts "
-            << scripts_dir << std::endl;
+            << env_or("POD_NAMESPACE", "-") << "/" << env_or("POD_NAME", "-")
+            << ", debugger " << env_or("DEBUGGER_NAME", "-") << "), host root "
+            << host_root << ", scripts " << scripts_dir << std::endl;
   if (checks::has_user_scripts(scripts_dir)) {
     cfg.categories = {"custom"};
-    debugger::check_metrics metrics(telemetry::global_registry(), cfg.node_name);
+    debugger::check_metrics metrics(telemetry::global_registry(),
+                                    cfg.node_name);
     auto out = debugger::run_inspection(cfg, std::cout, &metrics);
     if (admin)
       admin->stop();
     return out.all_ok() ? 0 : 1;
   }
   std::cout << "no user scripts in " << scripts_dir
-            << "/custom: troubleshooting pod, staying up until SIGTERM" << std::endl;
+            << "/custom: troubleshooting pod, staying up until SIGTERM"
+            << std::endl;
   stop.wait();
-  std::cout << "stopping on " << (stop.signal == SIGINT ? "SIGINT" : "SIGTERM") << std::endl;
+  std::cout << "stopping on " << (stop.signal == SIGINT ? "SIGINT" : "SIGTERM")
+            << std::endl;
   if (admin)
     admin->stop();
   return 0;

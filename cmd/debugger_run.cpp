@@ -7,20 +7,22 @@
 
 namespace kc::cmd::debugger {
 
-run_outcome run_inspection(const run_config& cfg, std::ostream& log, check_metrics* metrics) {
+run_outcome run_inspection(const run_config& cfg, std::ostream& log,
+                           check_metrics* metrics) {
   run_outcome out;
   out.run_id = cfg.run_id;
   auto specs = checks::discover_checks(cfg.scripts_dir, cfg.categories);
   std::string cats;
   for (auto& c : cfg.categories)
     cats += (cats.empty() ? "" : ",") + c;
-  log << "run " << cfg.run_id << ": " << specs.size() << " checks (" << cats << ") on node "
-      << cfg.node_name << std::endl;
+  log << "run " << cfg.run_id << ": " << specs.size() << " checks (" << cats
+      << ") on node " << cfg.node_name << std::endl;
   auto opts = cfg.runner;
   auto timeout_s = (opts.check_timeout.count() + 999) / 1000;
-  opts.env.insert(opts.env.end(), {"HOST_ROOT=" + cfg.host_root, "NODE_NAME=" + cfg.node_name,
-                                   "RUN_ID=" + cfg.run_id,
-                                   "CHECK_TIMEOUT=" + std::to_string(timeout_s)});
+  opts.env.insert(opts.env.end(),
+                  {"HOST_ROOT=" + cfg.host_root, "NODE_NAME=" + cfg.node_name,
+                   "RUN_ID=" + cfg.run_id,
+                   "CHECK_TIMEOUT=" + std::to_string(timeout_s)});
   auto user_hook = cfg.runner.on_result;
   opts.on_result = [&](const checks::check_result& r) {
     if (metrics) // before the log line: whoever reads the log sees the metric
@@ -46,8 +48,8 @@ run_outcome run_inspection(const run_config& cfg, std::ostream& log, check_metri
   }
   out.errlogs = checks::write_errlogs(cfg.scripts_dir, cfg.run_id, out.results);
   out.summary_yaml = checks::node_summary_yaml(out.results, cfg.limits);
-  log << "run " << cfg.run_id << " done: " << out.ok << " ok, " << out.problem << " problem, "
-      << out.unknown << " unknown in "
+  log << "run " << cfg.run_id << " done: " << out.ok << " ok, " << out.problem
+      << " problem, " << out.unknown << " unknown in "
       << checks::format_seconds(std::chrono::steady_clock::now() - start);
   for (auto& e : out.errlogs)
     log << "; errlog " << e;

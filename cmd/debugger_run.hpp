@@ -25,7 +25,7 @@ struct run_config {
   std::string node_name;
   std::string run_id; ///< YYYYMMDD-HHMMSS
   std::vector<std::string> categories;
-  checks::runner_options runner;  ///< env is filled in by run_inspection
+  checks::runner_options runner; ///< env is filled in by run_inspection
   checks::summary_limits limits;
 };
 

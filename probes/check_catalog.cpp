@@ -12,15 +12,16 @@ namespace kc::checks {
 
 namespace fs = std::filesystem;
 
-std::vector<check_spec> discover_checks(const std::string& scripts_dir,
-                                        const std::vector<std::string>& categories) {
+std::vector<check_spec>
+discover_checks(const std::string& scripts_dir,
+                const std::vector<std::string>& categories) {
   std::vector<check_spec> out;
   for (auto& cat : categories) {
     std::error_code ec;
     fs::path dir = fs::absolute(fs::path(scripts_dir) / cat, ec);
     std::vector<check_spec> found;
-    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
-         it.increment(ec)) {
+    for (auto it = fs::directory_iterator(dir, ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
       auto name = it->path().filename().string();
       if (name.empty() || name[0] == '.' || it->path().extension() == ".md")
         continue;
@@ -29,7 +30,8 @@ std::vector<check_spec> discover_checks(const std::string& scripts_dir,
         continue;
       found.push_back({cat, name, it->path().string(), {}});
     }
-    std::sort(found.begin(), found.end(), [](auto& a, auto& b) { return a.name < b.name; });
+    std::sort(found.begin(), found.end(),
+              [](auto& a, auto& b) { return a.name < b.name; });
     out.insert(out.end(), found.begin(), found.end());
   }
   return out;
@@ -39,23 +41,25 @@ bool has_user_scripts(const std::string& scripts_dir) {
   return !discover_checks(scripts_dir, {"custom"}).empty();
 }
 
-std::string errlog_dir(const std::string& scripts_dir, const std::string& category,
-                       std::string& note) {
+std::string errlog_dir(const std::string& scripts_dir,
+                       const std::string& category, std::string& note) {
   std::error_code ec;
   fs::path primary = fs::path(scripts_dir) / category / "errlog";
   fs::create_directories(primary, ec);
   if (!ec && fs::is_directory(primary))
     return primary.string();
-  fs::path fallback = fs::temp_directory_path() / "kubecombo-errlog" / category / "errlog";
+  fs::path fallback
+      = fs::temp_directory_path() / "kubecombo-errlog" / category / "errlog";
   std::error_code ec2;
   fs::create_directories(fallback, ec2);
-  note = "cannot create " + primary.string() + " (" + ec.message() + "); errlogs of " + category
-         + " go to " + fallback.string();
+  note = "cannot create " + primary.string() + " (" + ec.message()
+         + "); errlogs of " + category + " go to " + fallback.string();
   return fallback.string();
 }
 
-std::vector<std::string> ensure_errlog_dirs(const std::string& scripts_dir,
-                                            const std::vector<std::string>& categories) {
+std::vector<std::string>
+ensure_errlog_dirs(const std::string& scripts_dir,
+                   const std::vector<std::string>& categories) {
   std::vector<std::string> notes;
   for (auto& c : categories) {
     std::string note;
@@ -71,8 +75,8 @@ namespace {
 void prune(const fs::path& dir, std::size_t keep) {
   std::vector<fs::path> logs;
   std::error_code ec;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
-       it.increment(ec))
+  for (auto it = fs::directory_iterator(dir, ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec))
     if (it->path().extension() == ".log")
       logs.push_back(it->path());
   if (logs.size() <= keep)
@@ -84,7 +88,8 @@ void prune(const fs::path& dir, std::size_t keep) {
 
 } // namespace
 
-std::vector<std::string> write_errlogs(const std::string& scripts_dir, const std::string& run_id,
+std::vector<std::string> write_errlogs(const std::string& scripts_dir,
+                                       const std::string& run_id,
                                        const std::vector<check_result>& results,
                                        std::size_t keep) {
   std::vector<std::string> written;

@@ -11,13 +11,15 @@
 namespace kc::checks {
 
 /// The built-in categories, in report order.
-inline const std::vector<std::string> builtin_categories = {"disk", "net", "mem", "svc"};
+inline const std::vector<std::string> builtin_categories
+    = {"disk", "net", "mem", "svc"};
 
 /// Returns the checks in `<scripts_dir>/<category>/` for each category, sorted
 /// by name: every entry that is (or links to) a regular file, except hidden
 /// names (ConfigMap bookkeeping) and `*.md` documentation.
-std::vector<check_spec> discover_checks(const std::string& scripts_dir,
-                                        const std::vector<std::string>& categories);
+std::vector<check_spec>
+discover_checks(const std::string& scripts_dir,
+                const std::vector<std::string>& categories);
 
 /// Returns true if `<scripts_dir>/custom/` holds at least one check.
 bool has_user_scripts(const std::string& scripts_dir);
@@ -26,18 +28,20 @@ bool has_user_scripts(const std::string& scripts_dir);
 /// `<scripts_dir>/<category>/errlog`, or, when that cannot be created (a
 /// read-only ConfigMap mount), `<tmp>/kubecombo-errlog/<category>/errlog`.
 /// Sets `note` to a readable line when the fallback was used.
-std::string errlog_dir(const std::string& scripts_dir, const std::string& category,
-                       std::string& note);
+std::string errlog_dir(const std::string& scripts_dir,
+                       const std::string& category, std::string& note);
 
 /// Creates the errlog directories of `categories`; returns readable notes.
-std::vector<std::string> ensure_errlog_dirs(const std::string& scripts_dir,
-                                            const std::vector<std::string>& categories);
+std::vector<std::string>
+ensure_errlog_dirs(const std::string& scripts_dir,
+                   const std::vector<std::string>& categories);
 
 /// Appends the failed checks (problem or unknown) of `results` to
 /// `<errlog dir>/<run_id>.log` per category, keeps the newest `keep` logs per
 /// category, and returns the paths written. Writes nothing for a category
 /// without failures.
-std::vector<std::string> write_errlogs(const std::string& scripts_dir, const std::string& run_id,
+std::vector<std::string> write_errlogs(const std::string& scripts_dir,
+                                       const std::string& run_id,
                                        const std::vector<check_result>& results,
                                        std::size_t keep = 30);
 

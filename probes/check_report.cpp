@@ -42,7 +42,8 @@ std::vector<category> group(const std::vector<check_result>& results) {
       if (found == it->items.end())
         it->items.push_back(item);
       else if (!item.error.empty() && found->error != item.error)
-        found->error = found->error.empty() ? item.error : found->error + "; " + item.error;
+        found->error = found->error.empty() ? item.error
+                                            : found->error + "; " + item.error;
     }
   }
   std::stable_sort(cats.begin(), cats.end(), [](auto& a, auto& b) {
@@ -56,20 +57,24 @@ std::vector<category> group(const std::vector<check_result>& results) {
 bool plain_key(const std::string& s) {
   if (s.empty() || s.size() > 128)
     return false;
-  static const char* reserved[] = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"};
+  static const char* reserved[]
+      = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"};
   std::string lower = s;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(
+      lower.begin(), lower.end(), lower.begin(),
+      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (auto* r : reserved)
     if (lower == r)
       return false;
   bool numeric = true;
   for (char c : s) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '/'
-              || c == '-';
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_'
+              || c == '.' || c == '/' || c == '-';
     if (!ok)
       return false;
-    numeric = numeric && (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-');
+    numeric = numeric
+              && (std::isdigit(static_cast<unsigned char>(c)) || c == '.'
+                  || c == '-');
   }
   return !numeric && s[0] != '-' && s[0] != '.';
 }
@@ -91,7 +96,8 @@ std::string shorten(const std::string& s, std::size_t n) {
 std::string item_text(const check_item& i, std::size_t max_error) {
   if (i.error.empty())
     return "  " + key(i.name) + ": {}\n";
-  return "  " + key(i.name) + ":\n    err: " + yaml_quote(shorten(i.error, max_error)) + "\n";
+  return "  " + key(i.name)
+         + ":\n    err: " + yaml_quote(shorten(i.error, max_error)) + "\n";
 }
 
 std::string marker(std::size_t omitted) {
@@ -148,7 +154,9 @@ std::string node_summary_yaml(const std::vector<check_result>& results,
           continue;
         }
         auto text = item_text(i, limits.max_error);
-        if (pass == 3 && out.size() + body.size() + text.size() + reserve > limits.max_bytes) {
+        if (pass == 3
+            && out.size() + body.size() + text.size() + reserve
+                   > limits.max_bytes) {
           ++omitted;
           continue;
         }
@@ -167,7 +175,8 @@ std::string node_summary_yaml(const std::vector<check_result>& results,
 
 std::string format_seconds(std::chrono::nanoseconds d) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2fs", std::chrono::duration<double>(d).count());
+  std::snprintf(buf, sizeof buf, "%.2fs",
+                std::chrono::duration<double>(d).count());
   return buf;
 }
 
@@ -203,10 +212,11 @@ std::string log_line(const check_result& r) {
 }
 
 std::string errlog_entry(const check_result& r, const std::string& timestamp) {
-  std::string status = r.status == check_status::problem ? "PROBLEM" : "UNKNOWN";
-  std::string out = "=== " + r.spec.category + "/" + r.spec.name + " " + status + " at "
-                    + timestamp + " (" + describe_exit(r) + ", " + format_seconds(r.duration)
-                    + ")\n$ " + r.spec.path;
+  std::string status
+      = r.status == check_status::problem ? "PROBLEM" : "UNKNOWN";
+  std::string out = "=== " + r.spec.category + "/" + r.spec.name + " " + status
+                    + " at " + timestamp + " (" + describe_exit(r) + ", "
+                    + format_seconds(r.duration) + ")\n$ " + r.spec.path;
   for (auto& a : r.spec.args)
     out += " " + yaml_quote(a);
   out += "\n";
@@ -216,7 +226,8 @@ std::string errlog_entry(const check_result& r, const std::string& timestamp) {
   if (!r.output.empty() && r.output.back() != '\n')
     out += "\n";
   if (r.output_dropped > 0)
-    out += "[output truncated: " + std::to_string(r.output_dropped) + " more bytes]\n";
+    out += "[output truncated: " + std::to_string(r.output_dropped)
+           + " more bytes]\n";
   return out + "\n";
 }
 

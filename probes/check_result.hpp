@@ -1,6 +1,7 @@
 #pragma once
 
-// The vocabulary of node inspection checks (docs/adr/0040-check-result-contract.md).
+// The vocabulary of node inspection checks
+// (docs/adr/0040-check-result-contract.md).
 
 #include <chrono>
 #include <cstdint>

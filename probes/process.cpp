@@ -1,14 +1,15 @@
 #include "probes/process.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 
 namespace kc::checks {
 
@@ -33,7 +34,7 @@ std::vector<check_item> check_result::failed_items() const {
 }
 
 std::string preflight(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     return std::string{"cannot stat: "} + std::strerror(errno);
   if (!S_ISREG(st.st_mode))
@@ -104,7 +105,7 @@ child_process spawn_in_session(const std::string& given_path,
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK
-                                    | POSIX_SPAWN_SETSIGDEF);
+                                      | POSIX_SPAWN_SETSIGDEF);
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(path.c_str()));
   for (auto& a : args)
@@ -118,8 +119,8 @@ child_process spawn_in_session(const std::string& given_path,
   ::close(err[1]);
   if (rc != 0) {
     error = rc == ENOEXEC
-              ? "cannot execute: exec format error (missing #! line?)"
-              : std::string{"cannot execute: "} + std::strerror(rc);
+                ? "cannot execute: exec format error (missing #! line?)"
+                : std::string{"cannot execute: "} + std::strerror(rc);
     ::close(out[0]);
     ::close(err[0]);
     return child;
@@ -181,19 +182,21 @@ std::string sanitize_utf8(std::string_view raw) {
 namespace {
 
 bool item_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-         || std::strchr("_.-/@:%+=,[]", c) != nullptr;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+         || (c >= '0' && c <= '9') || std::strchr("_.-/@:%+=,[]", c) != nullptr;
 }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+  while (!s.empty()
+         && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
     s.remove_suffix(1);
   return s;
 }
 
-void merge_item(std::vector<check_item>& items, std::string name, std::string error) {
+void merge_item(std::vector<check_item>& items, std::string name,
+                std::string error) {
   for (auto& it : items) {
     if (it.name != name)
       continue;
@@ -225,7 +228,8 @@ std::vector<check_item> parse_items(std::string_view text) {
   while (!text.empty()) {
     auto nl = text.find('\n');
     auto line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    text = nl == std::string_view::npos ? std::string_view{}
+                                        : text.substr(nl + 1);
     auto sep = line.find(": ");
     if (sep == 0 || sep == std::string_view::npos || sep > 128)
       continue;
@@ -237,7 +241,8 @@ std::vector<check_item> parse_items(std::string_view text) {
     if (!ok || message.empty())
       continue;
     bool fine = message == "ok" || message == "OK";
-    merge_item(items, std::string{name}, fine ? std::string{} : std::string{message});
+    merge_item(items, std::string{name},
+               fine ? std::string{} : std::string{message});
   }
   return items;
 }
@@ -245,7 +250,8 @@ std::vector<check_item> parse_items(std::string_view text) {
 std::string describe_exit(const check_result& r) {
   if (r.term_signal != 0) {
     const char* abbrev = sigabbrev_np(r.term_signal);
-    return std::string{"killed by SIG"} + (abbrev ? abbrev : std::to_string(r.term_signal));
+    return std::string{"killed by SIG"}
+           + (abbrev ? abbrev : std::to_string(r.term_signal));
   }
   if (r.exit_code >= 0)
     return "exit " + std::to_string(r.exit_code);

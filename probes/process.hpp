@@ -5,9 +5,10 @@
 
 #include "probes/check_result.hpp"
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <vector>
 
 namespace kc::checks {

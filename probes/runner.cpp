@@ -2,15 +2,16 @@
 
 #include "probes/process.hpp"
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <deque>
 #include <map>
-#include <poll.h>
 #include <random>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 extern char** environ;
 
@@ -117,18 +118,21 @@ std::vector<check_result> run_checks(const std::vector<check_spec>& checks,
   envp.push_back(nullptr);
 
   auto begin = clock::now();
-  auto deadline = opt.deadline.count() > 0 ? begin + opt.deadline : clock::time_point::max();
+  auto deadline = opt.deadline.count() > 0 ? begin + opt.deadline
+                                           : clock::time_point::max();
   std::minstd_rand rng{std::random_device{}()};
   std::vector<std::pair<clock::time_point, std::size_t>> pending;
   for (std::size_t i = 0; i < checks.size(); ++i) {
-    auto jitter = opt.start_jitter.count() > 0
-                    ? std::chrono::milliseconds(rng() % opt.start_jitter.count())
-                    : 0ms;
+    auto jitter
+        = opt.start_jitter.count() > 0
+              ? std::chrono::milliseconds(rng() % opt.start_jitter.count())
+              : 0ms;
     pending.emplace_back(begin + jitter, i);
   }
   std::stable_sort(pending.begin(), pending.end(),
                    [](auto& a, auto& b) { return a.first < b.first; });
-  std::deque<std::pair<clock::time_point, std::size_t>> queue(pending.begin(), pending.end());
+  std::deque<std::pair<clock::time_point, std::size_t>> queue(pending.begin(),
+                                                              pending.end());
   std::vector<running> active;
   auto concurrency = std::max<std::size_t>(opt.concurrency, 1);
 
@@ -144,7 +148,8 @@ std::vector<check_result> run_checks(const std::vector<check_spec>& checks,
     auto now = clock::now();
     if (!stopping && (now >= deadline || (opt.cancel && opt.cancel->load()))) {
       stopping = true;
-      stop_reason = now >= deadline ? "run deadline exceeded (" + seconds_text(opt.deadline) + ")"
+      stop_reason = now >= deadline ? "run deadline exceeded ("
+                                          + seconds_text(opt.deadline) + ")"
                                     : "cancelled (agent stopping)";
       for (auto& r : active)
         if (!r.exited && !r.term_sent) {
@@ -165,7 +170,8 @@ std::vector<check_result> run_checks(const std::vector<check_spec>& checks,
       }
     }
     // Start what may start.
-    while (!queue.empty() && active.size() < concurrency && queue.front().first <= now) {
+    while (!queue.empty() && active.size() < concurrency
+           && queue.front().first <= now) {
       auto index = queue.front().second;
       queue.pop_front();
       check_result r;
@@ -173,7 +179,8 @@ std::vector<check_result> run_checks(const std::vector<check_spec>& checks,
       r.reason = preflight(r.spec.path);
       child_process child;
       if (r.reason.empty())
-        child = spawn_in_session(r.spec.path, r.spec.args, envp.data(), r.reason);
+        child
+            = spawn_in_session(r.spec.path, r.spec.args, envp.data(), r.reason);
       if (child.pid < 0) {
         classify(r, {});
         deliver(index, std::move(r));
@@ -220,8 +227,10 @@ std::vector<check_result> run_checks(const std::vector<check_spec>& checks,
       wake = std::min(wake, queue.front().first);
     for (auto& r : active) {
       if (!r.exited)
-        wake = std::min(wake, r.term_sent ? (r.kill_sent ? clock::time_point::max() : r.sigkill_at)
-                                          : r.timeout_at);
+        wake = std::min(
+            wake, r.term_sent
+                      ? (r.kill_sent ? clock::time_point::max() : r.sigkill_at)
+                      : r.timeout_at);
       else
         wake = std::min(wake, r.drain_until);
     }
@@ -246,7 +255,8 @@ std::vector<check_result> run_checks(const std::vector<check_spec>& checks,
     }
     int timeout_ms = -1;
     if (wake != clock::time_point::max()) {
-      auto ms = std::chrono::ceil<std::chrono::milliseconds>(wake - now).count();
+      auto ms
+          = std::chrono::ceil<std::chrono::milliseconds>(wake - now).count();
       timeout_ms = static_cast<int>(std::clamp<long long>(ms, 0, 60'000));
     } else if (fds.empty()) {
       timeout_ms = 50; // only a pidfd-less child could get here
@@ -277,7 +287,9 @@ std::vector<check_result> run_checks(const std::vector<check_spec>& checks,
       int status = 0;
       // Kill leftovers of the group while the leader's pid still names it.
       siginfo_t info{};
-      if (::waitid(P_PID, static_cast<id_t>(r.child.pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0
+      if (::waitid(P_PID, static_cast<id_t>(r.child.pid), &info,
+                   WEXITED | WNOHANG | WNOWAIT)
+              != 0
           || info.si_pid == 0)
         continue;
       ::killpg(r.child.pid, SIGKILL);
