@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <vector>
 
 namespace kc::sim {
 
@@ -56,8 +57,8 @@ void fill_daemonset_status(json::object& obj) {
       st.as_object()[k] = 0;
 }
 
-json::value without(const json::object& o, std::initializer_list<const char*>
-                                              keys) {
+json::value without(const json::object& o,
+                    const std::vector<const char*>& keys) {
   json::object c = o;
   for (auto k : keys)
     c.erase(k);
@@ -147,11 +148,11 @@ void prepare_update(const k8s::resource_type& t, const json::object& old,
         obj.erase("status");
     }
     if (tracks_generation(t)) {
-      auto skip = has_status_subresource(t)
-                    ? std::initializer_list<const char*>{"metadata", "status",
-                                                         "apiVersion", "kind"}
-                    : std::initializer_list<const char*>{"metadata",
-                                                         "apiVersion", "kind"};
+      static const std::vector<const char*> with_status{
+        "metadata", "status", "apiVersion", "kind"};
+      static const std::vector<const char*> without_status{
+        "metadata", "apiVersion", "kind"};
+      auto& skip = has_status_subresource(t) ? with_status : without_status;
       if (without(old, skip) != without(obj, skip)) {
         auto g = old_md.find("generation");
         int64_t gen = g != old_md.end() && g->value().is_int64()

@@ -14,18 +14,6 @@ std::string map_key(const std::string& ns, const std::string& name) {
   return ns + '/' + name;
 }
 
-std::shared_ptr<const std::string> render_line(event_type t,
-                                               const std::string& json) {
-  auto line = std::make_shared<std::string>();
-  line->reserve(json.size() + 32);
-  *line += "{\"type\":\"";
-  *line += to_string(t);
-  *line += "\",\"object\":";
-  *line += json;
-  *line += "}\n";
-  return line;
-}
-
 } // namespace
 
 stored_ptr make_stored(json::object obj, uint64_t rev) {
@@ -92,7 +80,6 @@ stored_ptr txn::put(const std::string& key, json::object obj) {
   ev->type = slot ? event_type::modified : event_type::added;
   ev->old = slot;
   ev->obj = s;
-  ev->line = render_line(ev->type, s->json);
   if (!slot)
     ++s_.count_;
   slot = s;
@@ -120,7 +107,6 @@ stored_ptr txn::erase(const std::string& key, const std::string& ns,
   ev->type = event_type::deleted;
   ev->old = old;
   ev->obj = s;
-  ev->line = render_line(ev->type, s->json);
   s_.record(std::move(ev));
   return s;
 }

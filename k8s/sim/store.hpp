@@ -51,8 +51,6 @@ struct watch_event {
   stored_ptr obj;
   /// The previous state (MODIFIED, DELETED); null for ADDED.
   stored_ptr old;
-  /// `{"type":"…","object":…}\n`, rendered once, shared by all watchers.
-  std::shared_ptr<const std::string> line;
 };
 
 /// Shared handle to a history entry.

@@ -12,10 +12,22 @@ namespace {
 
 using piece = watch_stream::piece;
 
-const piece& added_prefix() {
-  static const piece p = std::make_shared<const std::string>(
+/// `{"type":"<T>","object":` for each stored event type.
+const piece& prefix(event_type t) {
+  static const piece added = std::make_shared<const std::string>(
     "{\"type\":\"ADDED\",\"object\":");
-  return p;
+  static const piece modified = std::make_shared<const std::string>(
+    "{\"type\":\"MODIFIED\",\"object\":");
+  static const piece deleted = std::make_shared<const std::string>(
+    "{\"type\":\"DELETED\",\"object\":");
+  switch (t) {
+    case event_type::modified:
+      return modified;
+    case event_type::deleted:
+      return deleted;
+    default:
+      return added;
+  }
 }
 
 const piece& line_suffix() {
@@ -110,7 +122,7 @@ piece watch_stream::render_added(const stored_ptr& s) {
   return nullptr; // plain: produce() shares the stored text instead
 }
 
-piece watch_stream::render(const watch_event& ev) {
+void watch_stream::render(const watch_event& ev, std::vector<piece>& lines) {
   bool view = needs_view(*type_, ev.obj->obj);
   json::object cur_v, old_v;
   const json::object* cur = &ev.obj->obj;
@@ -148,15 +160,21 @@ piece watch_stream::render(const watch_event& ev) {
       break;
   }
   if (!type)
-    return nullptr;
-  if (!table_ && !view && std::string_view(type) == to_string(ev.type))
-    return ev.line;
+    return;
+  if (!table_ && !view && std::string_view(type) == to_string(ev.type)) {
+    // The stored text itself, shared by every watcher: no copy.
+    lines.push_back(prefix(ev.type));
+    lines.push_back(piece(ev.obj, &ev.obj->json));
+    lines.push_back(line_suffix());
+    return;
+  }
   if (use_old) {
     json::object o = *old;
     metadata_of(o)["resourceVersion"] = std::to_string(ev.rev);
-    return render_object(type, o);
+    lines.push_back(render_object(type, o));
+    return;
   }
-  return render_object(type, *cur);
+  lines.push_back(render_object(type, *cur));
 }
 
 piece watch_stream::bookmark(uint64_t rev, bool initial_end) {
@@ -186,14 +204,13 @@ bool watch_stream::produce(std::vector<piece>& out) {
         lines.push_back(std::move(p));
       } else if (!table_ && !needs_view(*type_, s->obj)
                  && (sel_.all() || sel_.matches(s->obj))) {
-        lines.push_back(added_prefix());
+        lines.push_back(prefix(event_type::added));
         lines.push_back(piece(s, &s->json));
         lines.push_back(line_suffix());
       }
     }
     for (auto& ev : b.events)
-      if (auto p = render(*ev))
-        lines.push_back(std::move(p));
+      render(*ev, lines);
     if (!initial_done_) {
       initial_done_ = true;
       if (initial_end_)

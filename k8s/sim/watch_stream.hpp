@@ -56,7 +56,7 @@ public:
 
 private:
   watch_stream() = default;
-  piece render(const watch_event& ev);
+  void render(const watch_event& ev, std::vector<piece>& lines);
   piece render_object(const char* type, const json::object& obj);
   piece render_added(const stored_ptr& s);
   piece bookmark(uint64_t rev, bool initial_end);
