@@ -84,6 +84,11 @@ parse_rfc3339(const std::string& s) {
   auto t = timegm(&tm);
   if (t == static_cast<time_t>(-1))
     return std::nullopt;
+  // system_clock counts nanoseconds in 64 bits (until 2262): clamp far
+  // expiries ("2999-01-01") instead of overflowing into the past.
+  constexpr time_t year_2200 = 7258118400;
+  if (t - offset > year_2200)
+    return std::chrono::system_clock::from_time_t(year_2200);
   return std::chrono::system_clock::from_time_t(t - offset);
 }
 

@@ -1,6 +1,8 @@
 #include "k8s/client/request_builder.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
 namespace kc::k8s {
@@ -65,9 +67,16 @@ boost::urls::url build_url(const resource_ref& r) {
   return u;
 }
 
+/// Appends key=value with every byte outside RFC 3986 "unreserved"
+/// percent-encoded: Go's url.ParseQuery reads '+' as a space, so "x+y"
+/// must travel as "x%2By".
 void add(boost::urls::url& u, std::string_view key, std::string_view value) {
-  if (!value.empty())
-    u.params().append({key, value});
+  if (value.empty())
+    return;
+  auto k = boost::urls::encode(key, boost::urls::unreserved_chars);
+  auto v = boost::urls::encode(value, boost::urls::unreserved_chars);
+  u.encoded_params().append(
+    {boost::urls::pct_string_view(k), boost::urls::pct_string_view(v)});
 }
 
 void add_common_write(boost::urls::url& u, const request_options& o) {

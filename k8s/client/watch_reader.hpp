@@ -30,11 +30,13 @@ using watch_parser =
 /// kc::ec::watch_line_too_long when a line exceeded the limit, or
 /// kc::ec::network_error / kc::ec::timeout on a read error. Templated on
 /// the stream so tests can use beast::test::stream with read_size(1).
+/// `on_line` is taken by value: a coroutine must not keep references to
+/// temporaries.
 template <class Stream>
 boost::asio::awaitable<api_error>
 read_watch_body(Stream& stream, boost::beast::flat_buffer& buffer,
                 watch_parser& parser, line_splitter& splitter,
-                const std::function<bool(std::string_view)>& on_line,
+                std::function<bool(std::string_view)> on_line,
                 size_t chunk_size = 64 * 1024) {
   namespace http = boost::beast::http;
   std::vector<char> buf(chunk_size);

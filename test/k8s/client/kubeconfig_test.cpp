@@ -222,6 +222,7 @@ BOOST_AUTO_TEST_CASE(exec_plugin_runs_without_shell_and_caches) {
   auto path = d.write("config", cfg);
   d.write("certs/ca.crt", "CA");
   d.write("certs/client.crt", "C");
+  d.write("tok", "file-token");
   auto kc = load_kubeconfig({path}, true);
   kc.contexts["ctx3"] = {"c2", "u3", "", path};
   auto c = resolve_context(kc, "ctx3");
@@ -260,7 +261,7 @@ BOOST_AUTO_TEST_CASE(exec_plugin_failures_are_clear) {
   auto t0 = std::chrono::steady_clock::now();
   BOOST_TEST(!run_exec_plugin(e, {}, std::chrono::milliseconds(200), out, err));
   BOOST_TEST(err.find("did not finish") != std::string::npos, err);
-  BOOST_TEST(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  BOOST_TEST((std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3)));
   e.command = d.write("cert", "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\","
                               "\"kind\":\"ExecCredential\",\"status\":{\"clientCertificateData\":\"C\"}}'\n",
                       0755);

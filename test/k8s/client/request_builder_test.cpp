@@ -56,8 +56,8 @@ BOOST_AUTO_TEST_CASE(list_query_is_escaped) {
   o.resource_version = "0";
   auto req = make_list(cm(), o);
   BOOST_TEST(req.target
-             == "/api/v1/namespaces/default/configmaps?labelSelector=app%20in%20(a,b),"
-                "tier!%3Dx%2By&fieldSelector=metadata.name%3Dn%26x%3D1"
+             == "/api/v1/namespaces/default/configmaps?labelSelector=app%20in%20%28a%2Cb%29%2C"
+                "tier%21%3Dx%2By&fieldSelector=metadata.name%3Dn%26x%3D1"
                 "&resourceVersion=0&limit=50");
 }
 
