@@ -64,17 +64,18 @@ std::optional<api_response> validate(const api_request& req,
     auto more = validate_event(t, obj, ns);
     vr.errors.insert(vr.errors.end(), more.begin(), more.end());
   }
-  if (!vr.errors.empty())
-    return from_status(k8s::status_invalid(t, name, vr.errors));
-  if (vr.unknown_fields.empty() || mode == "Ignore")
-    return std::nullopt;
-  if (mode == "Strict") {
+  // Strict decoding fails before validation, as in kube-apiserver.
+  if (!vr.unknown_fields.empty() && mode == "Strict") {
     std::string msg = "strict decoding error: ";
     for (std::size_t i = 0; i < vr.unknown_fields.size(); ++i)
       msg += (i ? ", " : "") + ("unknown field \"" + vr.unknown_fields[i]
                                 + "\"");
     return from_status(k8s::status_bad_request(msg));
   }
+  if (!vr.errors.empty())
+    return from_status(k8s::status_invalid(t, name, vr.errors));
+  if (vr.unknown_fields.empty() || mode == "Ignore")
+    return std::nullopt;
   for (auto& f : vr.unknown_fields)
     ok.headers.emplace_back("Warning", "299 - \"unknown field \\\"" + f
                                          + "\\\"\"");

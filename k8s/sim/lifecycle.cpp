@@ -1,7 +1,11 @@
 #include "k8s/sim/lifecycle.hpp"
 
+#include "k8s/sim/kubeconfig.hpp"
+
 #include <atomic>
 #include <cctype>
+#include <chrono>
+#include <cstdlib>
 #include <vector>
 
 namespace kc::sim {
@@ -65,6 +69,77 @@ json::value without(const json::object& o,
   return c;
 }
 
+
+/// metav1.MicroTime as Go writes it: UTC, exactly 6 fractional digits
+/// (api:C8). Accepts any RFC 3339 form ("…+00:00", "….5Z"); other text is
+/// left as is.
+void normalize_micro(json::value* v) {
+  if (!v || !v->is_string())
+    return;
+  std::string text(v->as_string());
+  auto secs_end = text.find_first_of(".Zz+-", 19);
+  if (text.size() < 20 || secs_end == std::string::npos)
+    return;
+  std::string frac;
+  auto pos = secs_end;
+  if (text[pos] == '.') {
+    ++pos;
+    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(
+                                  text[pos])))
+      frac += text[pos++];
+  }
+  int offset = 0;
+  if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    if (text.size() < pos + 6)
+      return;
+    int h = std::atoi(text.substr(pos + 1, 2).c_str());
+    int m = std::atoi(text.substr(pos + 4, 2).c_str());
+    offset = (text[pos] == '+' ? 1 : -1) * (h * 3600 + m * 60);
+  }
+  auto t = parse_rfc3339(text.substr(0, secs_end))
+           - std::chrono::seconds(offset);
+  frac = (frac + "000000").substr(0, 6);
+  auto base = rfc3339(t);
+  base.pop_back(); // 'Z'
+  *v = base + "." + frac + "Z";
+}
+
+json::value* at_path(json::object& o, std::initializer_list<const char*> path) {
+  json::value* cur = nullptr;
+  json::object* obj = &o;
+  for (auto p : path) {
+    if (!obj)
+      return nullptr;
+    cur = obj->if_contains(p);
+    if (!cur)
+      return nullptr;
+    obj = cur->if_object();
+  }
+  return cur;
+}
+
+/// Kind-specific normalisation on every write.
+void normalize(const k8s::resource_type& t, json::object& obj) {
+  if (t.resource == "events") {
+    normalize_micro(at_path(obj, {"eventTime"}));
+    normalize_micro(at_path(obj, {"series", "lastObservedTime"}));
+  } else if (t.group == "coordination.k8s.io" && t.resource == "leases") {
+    normalize_micro(at_path(obj, {"spec", "acquireTime"}));
+    normalize_micro(at_path(obj, {"spec", "renewTime"}));
+  } else if (t.group.empty() && t.resource == "secrets") {
+    // stringData is write-only: merged into data (base64) and dropped.
+    if (auto sd = obj.if_contains("stringData"); sd && sd->is_object()) {
+      auto& data = obj["data"];
+      if (!data.is_object())
+        data = json::object{};
+      for (auto& [k, v] : sd->as_object())
+        if (v.is_string())
+          data.as_object()[k] = base64(std::string(v.as_string()));
+      obj.erase("stringData");
+    }
+  }
+}
+
 } // namespace
 
 bool has_status_subresource(const k8s::resource_type& t) {
@@ -93,6 +168,7 @@ void prepare_create(const k8s::resource_type& t, json::object& obj) {
     md.erase("generation");
   obj["apiVersion"] = t.api_version();
   obj["kind"] = t.kind;
+  normalize(t, obj);
   if (t.group.empty() && t.resource == "pods") {
     obj["status"] = json::object{{"phase", "Pending"}, {"qosClass",
                                                        "BestEffort"}};
@@ -171,6 +247,8 @@ void prepare_update(const k8s::resource_type& t, const json::object& old,
       obj["status"] = same ? json::value(*prev) : json::value(next);
     }
   }
+  if (!status_write)
+    normalize(t, obj);
   if (is(t, "apps", "daemonsets"))
     fill_daemonset_status(obj);
 }

@@ -184,4 +184,28 @@ BOOST_AUTO_TEST_CASE(pod_log_container_rule_and_patch) {
   BOOST_TEST(bad.status == 415u);
 }
 
+BOOST_AUTO_TEST_CASE(write_normalisation) {
+  sim_client c{*srv};
+  auto secret = c.request("POST", "/api/v1/namespaces/default/secrets",
+                          R"({"metadata":{"name":"s"},"stringData":{"a":"b"}})");
+  BOOST_TEST(str(secret.json(), {"data", "a"}) == "Yg==");
+  BOOST_TEST(str(secret.json(), {"stringData"}) == "<missing>");
+  BOOST_TEST(str(secret.json(), {"type"}) == "Opaque");
+  auto lease = c.request(
+    "POST", "/apis/coordination.k8s.io/v1/namespaces/default/leases",
+    R"({"metadata":{"name":"l"},"spec":{"holderIdentity":"h",)"
+    R"("acquireTime":"2026-11-28T18:00:00.5Z",)"
+    R"("renewTime":"2026-11-28T20:07:44.666715+02:00"}})");
+  BOOST_TEST(str(lease.json(), {"spec", "acquireTime"})
+             == "2026-11-28T18:00:00.500000Z");
+  BOOST_TEST(str(lease.json(), {"spec", "renewTime"})
+             == "2026-11-28T18:07:44.666715Z");
+  // Strict decoding fails before validation (400, not 422).
+  auto typo = c.request(
+    "POST", "/api/v1/namespaces/default/pods?fieldValidation=Strict",
+    R"({"metadata":{"name":"typo"},"spec":{"containers":[)"
+    R"({"name":"c","imagee":"x"}]}})");
+  BOOST_TEST(typo.status == 400u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
