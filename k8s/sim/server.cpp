@@ -68,12 +68,15 @@ void server::start() {
   uint16_t port = 0;
   split_listen(cfg_.listen, host, port);
   auto dir = cfg_.state_dir;
-  if (dir.empty()) {
+  // A temporary directory only when there is nowhere else to write the
+  // kubeconfig (nothing else goes to disk), so a killed process leaves
+  // nothing behind.
+  if (dir.empty() && cfg_.kubeconfig_out.empty()) {
     char tmpl[] = "/tmp/kubecombo-sim-XXXXXX";
     if (!mkdtemp(tmpl))
       throw std::runtime_error("cannot create a temporary directory");
     dir = st.temp_dir = tmpl;
-  } else {
+  } else if (!dir.empty()) {
     std::filesystem::create_directories(dir);
   }
   auto& cp = *plane_;

@@ -42,8 +42,8 @@ struct server_config {
   bool insecure_http = false;
   /// Enables the /fault/v1/... endpoints.
   bool fault_api = false;
-  /// Where the kubeconfig and the certificates are written; empty = a fresh
-  /// temporary directory that stop() removes.
+  /// Where the kubeconfig is written when `kubeconfig_out` is empty; if both
+  /// are empty, a fresh temporary directory that stop() removes.
   std::string state_dir;
   /// Path of the kubeconfig to write atomically once the server accepts
   /// requests; empty = `<state_dir>/kubeconfig`.
