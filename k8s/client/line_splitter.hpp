@@ -30,6 +30,9 @@ public:
   /// Bytes of the incomplete line buffered so far.
   size_t buffered() const { return buf_.size(); }
 
+  /// The incomplete last line (e.g. an error body without a newline).
+  std::string_view pending() const { return buf_; }
+
   /// True after a line exceeded the maximum length.
   bool overflowed() const { return overflow_; }
 

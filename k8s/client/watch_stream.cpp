@@ -115,6 +115,7 @@ asio::awaitable<void> run_watch(api_client::impl& c, api_request req, uint64_t i
         co_await conn->visit([&](auto& s) {
           return read_watch_body(s, conn->buffer, parser, splitter, collect, 4096);
         });
+        text.append(splitter.pending());
         st->conn = nullptr;
         conn->close();
         result = error_from_response(status, text, retry_after);
