@@ -96,8 +96,9 @@ BOOST_AUTO_TEST_CASE(crud_patch_status_watch) {
   ao.field_manager = "kc-test";
   ao.force = true;
   auto ap = client.send_sync(make_patch(cm("kc-client"), patch_type::apply,
-                                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
-                                        "  name: kc-client\ndata:\n  f: \"6\"\n",
+                                        // JSON is YAML; the sim accepts JSON apply bodies only
+                                        R"({"apiVersion":"v1","kind":"ConfigMap",)"
+                                        R"("metadata":{"name":"kc-client"},"data":{"f":"6"}})",
                                         ao));
   BOOST_TEST_REQUIRE(ap.ok(), ap.error.to_string());
   auto& data = ap.object->at("data").as_object();
