@@ -4,6 +4,7 @@
 #include "k8s/api/validation.hpp"
 #include "k8s/sim/bootstrap.hpp"
 #include "k8s/sim/handlers.hpp"
+#include "k8s/sim/json_dups.hpp"
 #include "k8s/sim/lifecycle.hpp"
 #include "k8s/sim/views.hpp"
 
@@ -60,6 +61,18 @@ std::optional<api_response> validate(const api_request& req,
       + "\": supported values: \"Ignore\", \"Strict\", \"Warn\""));
   auto name = meta_str(obj, "name");
   auto vr = k8s::validate_object(t, obj);
+  if (mode != "Ignore" && !req.body.empty() && req.body.front() == '{') {
+    auto dups = duplicate_keys(req.body);
+    if (!dups.empty() && mode == "Strict") {
+      std::string msg = "strict decoding error: ";
+      for (std::size_t i = 0; i < dups.size(); ++i)
+        msg += (i ? ", " : "") + ("duplicate field \"" + dups[i] + "\"");
+      return from_status(k8s::status_bad_request(msg));
+    }
+    for (auto& d : dups)
+      ok.headers.emplace_back("Warning",
+                              "299 - \"duplicate field \\\"" + d + "\\\"\"");
+  }
   if (t.resource == "events") {
     auto more = validate_event(t, obj, ns);
     vr.errors.insert(vr.errors.end(), more.begin(), more.end());

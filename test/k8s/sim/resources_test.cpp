@@ -206,6 +206,13 @@ BOOST_AUTO_TEST_CASE(write_normalisation) {
     R"({"metadata":{"name":"typo"},"spec":{"containers":[)"
     R"({"name":"c","imagee":"x"}]}})");
   BOOST_TEST(typo.status == 400u);
+  auto dup = c.request(
+    "POST", "/api/v1/namespaces/default/configmaps?fieldValidation=Strict",
+    R"({"metadata":{"name":"d"},"data":{"a":"1"},"data":{"b":"2"}})");
+  BOOST_TEST(dup.status == 400u);
+  BOOST_TEST(str(dup.json(), {"message"})
+             == "strict decoding error: duplicate field \"data\"");
+  BOOST_TEST(c.get("/api/v1/namespaces/default/configmaps/d").status == 404u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
