@@ -6,6 +6,7 @@
 // a troubleshooting pod that stays up until SIGTERM. The API-watching
 // resident mode (a later issue) calls debugger::run_inspection per run.
 
+#include "cmd/signals.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/debugger_metrics.hpp"
 #include "cmd/debugger_run.hpp"
@@ -78,14 +79,9 @@ struct stop_signal {
   int signal = 0;
 
   void start() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::thread([this, set] {
-      int sig = 0;
-      sigwait(&set, &sig);
+    block_termination_signals();
+    std::thread([this] {
+      int sig = wait_for_termination_signal();
       {
         std::lock_guard<std::mutex> lock(mtx);
         signal = sig;

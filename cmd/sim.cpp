@@ -2,6 +2,7 @@
 // (CONTRACT.md).
 
 #include "cmd/commands.hpp"
+#include "cmd/signals.hpp"
 #include "k8s/sim/server.hpp"
 
 #include <csignal>
@@ -48,11 +49,7 @@ int run_sim(const arguments& args) {
     return 2;
   }
   // Block the stop signals in every thread; this one waits for them.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  block_termination_signals();
 
   sim::server_config cfg;
   cfg.listen = listen;
@@ -70,8 +67,7 @@ int run_sim(const arguments& args) {
   std::cout << "kubecombo sim: serving " << srv.url() << " with "
             << cfg.nodes << " nodes; kubeconfig " << srv.kubeconfig_path()
             << std::endl;
-  int sig = 0;
-  sigwait(&set, &sig);
+  int sig = wait_for_termination_signal();
   std::cerr << "kubecombo sim: stopping (signal " << sig << ")\n";
   srv.stop();
   return 0;
