@@ -121,6 +121,9 @@ struct walker {
       return;
     }
     if (flag(*s, "x-kubernetes-int-or-string")) {
+      if (!full && !v.is_int64() && !v.is_uint64() && !v.is_string())
+        out.decode_errors.push_back(
+          {go_path(path), json_type(v), "intstr.IntOrString"});
       if (full && !v.is_int64() && !v.is_uint64() && !v.is_string())
         invalid(path, json::string(type_name(v)),
                 path + " in body must be of type integer-or-string: \""
@@ -132,12 +135,74 @@ struct walker {
     }
     if (full && !check_type(v, *s, path))
       return;
+    if (!full && !decodable(v, *s, path))
+      return;
     if (full)
       check_scalar(v, *s, path);
     if (auto o = v.if_object())
       walk_object(*o, *s, path, depth);
     else if (auto a = v.if_array())
       walk_array(*a, *s, path, depth);
+  }
+
+  /// Built-ins: the JSON type check a Go decoder makes (nulls decode to
+  /// zero values; integers must be whole).
+  bool decodable(const json::value& v, const json::object& s,
+                 const std::string& path) {
+    auto t = s.if_contains("type");
+    if (!t || !t->is_string() || type_ok(v, t->as_string()))
+      return true;
+    out.decode_errors.push_back({go_path(path), json_type(v), go_type(s)});
+    return false;
+  }
+
+  static std::string go_path(const std::string& path) {
+    std::string out;
+    int depth = 0;
+    for (char c : path) {
+      depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+      if (depth == 0 && c != ']')
+        out += c;
+    }
+    return out;
+  }
+
+  static std::string json_type(const json::value& v) {
+    switch (v.kind()) {
+      case json::kind::bool_: return "bool";
+      case json::kind::int64:
+      case json::kind::uint64:
+      case json::kind::double_: return "number";
+      case json::kind::string: return "string";
+      case json::kind::array: return "array";
+      default: return "object";
+    }
+  }
+
+  static std::string go_type(const json::object& s) {
+    auto t = s.if_contains("type");
+    std::string_view type = t && t->is_string() ? t->as_string() : "";
+    if (type == "integer")
+      return "int64";
+    if (type == "number")
+      return "float64";
+    if (type == "boolean")
+      return "bool";
+    if (type == "string")
+      return "string";
+    if (type == "array") {
+      auto items = s.if_contains("items");
+      auto is = items && items->is_object()
+                  ? resolve_schema_ref(&items->as_object())
+                  : nullptr;
+      return "[]" + (is ? go_type(*is) : std::string("interface {}"));
+    }
+    auto ap = s.if_contains("additionalProperties");
+    if (ap && ap->is_object()) {
+      auto as = resolve_schema_ref(&ap->as_object());
+      return "map[string]" + (as ? go_type(*as) : std::string("string"));
+    }
+    return "struct";
   }
 
   bool check_type(const json::value& v, const json::object& s,

@@ -20,8 +20,22 @@ struct field_error {
   std::string message;
 };
 
+/// A value whose JSON type a Go decoder rejects for a built-in field, e.g.
+/// `true` in ConfigMap `data` (a map of strings). [added in integration]
+struct decode_error {
+  /// Dotted field path without list indices, e.g. "data" or "metadata.labels".
+  std::string field;
+  /// The JSON type found: "bool", "number", "string", "array", "object".
+  std::string got;
+  /// The Go type expected, e.g. "string", "int64", "map[string]string".
+  std::string want;
+};
+
 /// The outcome of validating and defaulting one object.
 struct validation_result {
+  /// Type mismatches in built-ins: the write fails with 400 BadRequest
+  /// before any other check, as kube-apiserver's decoder does.
+  std::vector<decode_error> decode_errors;
   /// Problems that make the write fail with 422 Invalid.
   std::vector<field_error> errors;
   /// Paths of fields the schema does not know, e.g. "spec.foo"

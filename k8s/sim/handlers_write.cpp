@@ -73,6 +73,15 @@ std::optional<api_response> validate(const api_request& req,
       ok.headers.emplace_back("Warning",
                               "299 - \"duplicate field \\\"" + d + "\\\"\"");
   }
+  // A Go decoder rejects wrong JSON types before anything else (400).
+  if (!vr.decode_errors.empty()) {
+    auto& d = vr.decode_errors.front();
+    return from_status(k8s::status_bad_request(
+      t.kind + " in version \"" + t.version + "\" cannot be handled as a "
+      + t.kind + ": json: cannot unmarshal " + d.got
+      + " into Go struct field " + t.kind + "." + d.field + " of type "
+      + d.want));
+  }
   if (t.resource == "events") {
     auto more = validate_event(t, obj, ns);
     vr.errors.insert(vr.errors.end(), more.begin(), more.end());

@@ -281,4 +281,26 @@ BOOST_FIXTURE_TEST_CASE(hostile_input_never_crashes, fixture) {
   BOOST_TEST(!r2.errors.empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(builtin_wrong_json_types_are_decode_errors, fixture) {
+  auto& cm = *reg.find("", "v1", "configmaps");
+  auto check = [&](const char* text, const char* field, const char* got,
+                   const char* want) {
+    auto obj = json::parse(text).as_object();
+    auto r = validate_object(cm, obj);
+    BOOST_REQUIRE_EQUAL(r.decode_errors.size(), 1u);
+    BOOST_TEST(r.decode_errors[0].field == field);
+    BOOST_TEST(r.decode_errors[0].got == got);
+    BOOST_TEST(r.decode_errors[0].want == want);
+  };
+  check(R"({"metadata":{"name":"a"},"data":{"x":true}})", "data.x", "bool",
+        "string");
+  check(R"({"metadata":{"name":"a"},"data":["x"]})", "data", "array",
+        "map[string]string");
+  check(R"({"metadata":{"name":"a","labels":"x"}})", "metadata.labels",
+        "string", "map[string]string");
+  auto good = json::parse(R"({"metadata":{"name":"a"},"data":{"x":"1"},
+                              "immutable":null})").as_object();
+  BOOST_TEST(validate_object(cm, good).decode_errors.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
