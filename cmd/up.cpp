@@ -16,7 +16,9 @@ namespace kc::cmd {
 namespace {
 
 void print_next_steps(const sim::server& srv, int nodes) {
-  auto kubeconfig = std::filesystem::absolute(srv.kubeconfig_path()).lexically_normal().string();
+  auto kubeconfig = std::filesystem::absolute(srv.kubeconfig_path())
+                      .lexically_normal()
+                      .string();
   std::cout
     << "\nkubecombo is up: control plane " << srv.url() << " with " << nodes
     << " node(s).\n\nNext steps (in another terminal):\n"
