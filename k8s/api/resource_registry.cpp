@@ -1,5 +1,7 @@
 #include "k8s/api/resource_registry.hpp"
 
+#include "k8s/api/json_access.hpp"
+
 #include "k8s/api/builtin_catalogue.hpp"
 
 #include <boost/json.hpp>
@@ -33,34 +35,6 @@ constexpr const char* age_description
     "Read-only. Null for lists. More info: "
     "https://git.k8s.io/community/contributors/devel/sig-architecture/"
     "api-conventions.md#metadata";
-
-const json::object* obj_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() ? it->value().if_object() : nullptr;
-}
-
-const json::array* arr_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() ? it->value().if_array() : nullptr;
-}
-
-std::string str_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end())
-    return {};
-  if (auto s = it->value().if_string())
-    return std::string(*s);
-  return {};
-}
-
-bool bool_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end())
-    return false;
-  if (auto b = it->value().if_bool())
-    return *b;
-  return false;
-}
 
 std::vector<std::string> strings_at(const json::object& o,
                                     std::string_view key) {

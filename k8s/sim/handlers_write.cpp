@@ -115,9 +115,17 @@ api_response crd_invalid(const k8s::resource_type& t, const std::string& name,
     k8s::status_invalid(t, name, {{"FieldValueInvalid", "", msg}}));
 }
 
-} // namespace
+/// A write's body, decoded and checked against the route: the dryRun flag
+/// and the object.
+struct write_body {
+  bool dry = false;
+  json::object obj;
+};
 
-api_response control_plane::do_create(api_request& req, route& r) {
+/// Decodes dryRun and the body of a create or update and checks the object's
+/// kind and namespace against the route.
+std::variant<write_body, api_response> decode_write(api_request& req,
+                                                    const route& r) {
   auto dry = parse_dry_run(req);
   if (auto bad = std::get_if<api_response>(&dry))
     return std::move(*bad);
@@ -125,11 +133,21 @@ api_response control_plane::do_create(api_request& req, route& r) {
   if (auto bad = std::get_if<api_response>(&parsed))
     return std::move(*bad);
   auto& obj = std::get<json::object>(parsed);
+  if (auto bad = check_type(*r.type, obj))
+    return std::move(*bad);
+  if (auto bad = check_namespace(*r.type, obj, r.ns))
+    return std::move(*bad);
+  return write_body{std::get<bool>(dry), std::move(obj)};
+}
+
+} // namespace
+
+api_response control_plane::do_create(api_request& req, route& r) {
+  auto decoded = decode_write(req, r);
+  if (auto bad = std::get_if<api_response>(&decoded))
+    return std::move(*bad);
+  auto& [dry, obj] = std::get<write_body>(decoded);
   auto& t = *r.type;
-  if (auto bad = check_type(t, obj))
-    return std::move(*bad);
-  if (auto bad = check_namespace(t, obj, r.ns))
-    return std::move(*bad);
   if (!meta_str(obj, "resourceVersion").empty())
     return from_status(k8s::status_internal(
       "resourceVersion should not be set on objects to be created"));
@@ -174,7 +192,7 @@ api_response control_plane::do_create(api_request& req, route& r) {
         failure = crd_invalid(t, str_at(m, "name"), msg);
         return;
       }
-    if (std::get<bool>(dry)) {
+    if (dry) {
       result = make_stored(obj, 0);
       return;
     }
@@ -184,7 +202,7 @@ api_response control_plane::do_create(api_request& req, route& r) {
   });
   if (failure)
     return std::move(*failure);
-  if (key == "events" && !std::get<bool>(dry))
+  if (key == "events" && !dry)
     note_event_write(result->ns, result->name);
   ok.body = presented_json(t, result);
   return ok;
@@ -195,18 +213,11 @@ api_response control_plane::do_update(api_request& req, route& r) {
   if (!r.sub.empty() && !status_write)
     return from_status(k8s::status_method_not_allowed(
       "the server does not allow this method on the requested resource"));
-  auto dry = parse_dry_run(req);
-  if (auto bad = std::get_if<api_response>(&dry))
+  auto decoded = decode_write(req, r);
+  if (auto bad = std::get_if<api_response>(&decoded))
     return std::move(*bad);
-  auto parsed = parse_body(req);
-  if (auto bad = std::get_if<api_response>(&parsed))
-    return std::move(*bad);
-  auto& obj = std::get<json::object>(parsed);
+  auto& [dry, obj] = std::get<write_body>(decoded);
   auto& t = *r.type;
-  if (auto bad = check_type(t, obj))
-    return std::move(*bad);
-  if (auto bad = check_namespace(t, obj, r.ns))
-    return std::move(*bad);
   auto& md = metadata_of(obj);
   auto name = str_at(md, "name");
   if (name.empty())
@@ -244,7 +255,7 @@ api_response control_plane::do_update(api_request& req, route& r) {
         failure = crd_invalid(t, r.name, msg);
         return;
       }
-    if (std::get<bool>(dry)) {
+    if (dry) {
       result = make_stored(obj, old->rev);
       return;
     }
@@ -252,7 +263,7 @@ api_response control_plane::do_update(api_request& req, route& r) {
   });
   if (failure)
     return std::move(*failure);
-  if (key == "events" && !std::get<bool>(dry))
+  if (key == "events" && !dry)
     note_event_write(result->ns, result->name);
   ok.body = presented_json(t, result);
   return ok;

@@ -94,25 +94,6 @@ std::string random_hex(std::size_t n) {
   return out;
 }
 
-const json::object* obj_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() ? it->value().if_object() : nullptr;
-}
-
-json::object* obj_at(json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() ? it->value().if_object() : nullptr;
-}
-
-std::string str_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end())
-    return {};
-  if (auto s = it->value().if_string())
-    return std::string(*s);
-  return {};
-}
-
 std::string meta_str(const json::object& o, std::string_view key) {
   auto m = obj_at(o, "metadata");
   return m ? str_at(*m, key) : std::string{};

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "k8s/api/json_access.hpp"
+
 // Small helpers shared by the control plane: time stamps, ids, JSON access.
 
 #include <boost/json/object.hpp>
@@ -35,12 +37,9 @@ std::string random_suffix(std::size_t n);
 /// `n` random lowercase hex characters.
 std::string random_hex(std::size_t n);
 
-/// The object at `key`, or null.
-const json::object* obj_at(const json::object& o, std::string_view key);
-json::object* obj_at(json::object& o, std::string_view key);
-
-/// The string at `key`, or "".
-std::string str_at(const json::object& o, std::string_view key);
+// JSON accessors shared with the API library (k8s/api/json_access.hpp).
+using k8s::obj_at;
+using k8s::str_at;
 
 /// metadata.<key> as a string, or "".
 std::string meta_str(const json::object& o, std::string_view key);
