@@ -14,6 +14,12 @@ constexpr auto get_v = caf::get_atom_v;
 constexpr auto put_v = caf::put_atom_v;
 constexpr auto tick_v = caf::tick_atom_v;
 constexpr auto ok_v = caf::ok_atom_v;
+using spawn = caf::spawn_atom;
+using subscribe = caf::subscribe_atom;
+using remove = caf::delete_atom;
+constexpr auto spawn_v = caf::spawn_atom_v;
+constexpr auto subscribe_v = caf::subscribe_atom_v;
+constexpr auto remove_v = caf::delete_atom_v;
 } // namespace kc::atom
 
 /// Run one reconcile pass for a key.
@@ -32,3 +38,11 @@ CAF_ADD_ATOM(kc_atoms, kc::atom, synced, "synced")
 CAF_ADD_ATOM(kc_atoms, kc::atom, http_done, "http_done")
 /// Stop gracefully.
 CAF_ADD_ATOM(kc_atoms, kc::atom, shutdown, "shutdown")
+/// Restart a supervised child after its backoff (runtime, internal).
+CAF_ADD_ATOM(kc_atoms, kc::atom, restart, "restart")
+/// A watch stream ended (informer, internal).
+CAF_ADD_ATOM(kc_atoms, kc::atom, watch_end, "watch_end")
+/// A reconcile pass finished (per-key actor, internal).
+CAF_ADD_ATOM(kc_atoms, kc::atom, done, "done")
+/// Run a key again after a delay or backoff (per-key actor, internal).
+CAF_ADD_ATOM(kc_atoms, kc::atom, requeue, "requeue")
