@@ -1,8 +1,28 @@
 #include "cmd/commands.hpp"
+#include "cmd/controller_runtime.hpp"
+#include "cmd/signals.hpp"
+#include "k8s/client/config_error.hpp"
+#include "telemetry/logging.hpp"
 
+#include <fstream>
 #include <iostream>
 
 namespace kc::cmd {
+
+namespace {
+
+/// The pod's namespace in-cluster, else "default" (CONTRACT.md).
+std::string in_cluster_namespace() {
+  if (std::getenv("KUBERNETES_SERVICE_HOST")) {
+    std::ifstream in{"/var/run/secrets/kubernetes.io/serviceaccount/namespace"};
+    std::string ns;
+    if (in >> ns && !ns.empty())
+      return ns;
+  }
+  return "default";
+}
+
+} // namespace
 
 int run_controller(const arguments& args) {
   std::string kubeconfig;
@@ -40,9 +60,29 @@ int run_controller(const arguments& args) {
   flags.add("v", &verbosity, "log verbosity [0]", 0, 10);
   if (auto rc = flags.parse(args))
     return *rc;
-  // The controller runtime is built in its own issue; refuse clearly.
-  std::cerr << "kubecombo controller: not available in this build yet\n";
-  return 1;
+  telemetry::log_options lo;
+  lo.format = *telemetry::parse_log_format(log_format);
+  lo.verbosity = static_cast<int>(verbosity);
+  telemetry::init_logging(lo);
+  controller_options opts;
+  try {
+    k8s::config_sources src;
+    src.explicit_path = kubeconfig;
+    opts.client = k8s::load_client_config(src);
+  } catch (const k8s::config_error& e) {
+    return usage_error("controller", e.what());
+  } catch (const std::exception& e) {
+    return usage_error("controller", std::string{"kubeconfig: "} + e.what());
+  }
+  opts.metrics_addr = metrics_addr;
+  opts.health_addr = health_addr;
+  opts.leader_elect = leader_elect;
+  opts.webhooks = webhooks;
+  opts.leader_ns = leader_ns.empty() ? in_cluster_namespace() : leader_ns;
+  // Signals are taken synchronously by the main loop (sigtimedwait); block
+  // them before any thread starts so no other thread receives them.
+  block_termination_signals();
+  return run_controller_runtime(opts);
 }
 
 } // namespace kc::cmd
