@@ -5,6 +5,7 @@
 
 #include "k8s/api/resource_registry.hpp"
 #include "k8s/sim/certs.hpp"
+#include "k8s/sim/fault.hpp"
 #include "k8s/sim/request.hpp"
 #include "k8s/sim/server.hpp"
 #include "k8s/sim/store.hpp"
@@ -52,6 +53,8 @@ public:
   std::string token;
   /// "host:port" as clients reach it.
   std::string address;
+  /// The test and fault API (ADR 0012; hooks active with cfg.fault_api).
+  fault_injector faults{*this};
 
   /// Records a write of Event `ns/name` (its TTL restarts).
   void note_event_write(const std::string& ns, const std::string& name);

@@ -69,19 +69,14 @@ api_response control_plane::handle(api_request& req) {
     return text_response("ok");
   if (!req.authenticated)
     return from_status(k8s::status_unauthorized());
+  if (p.rfind("/fault/v1/", 0) == 0)
+    return cfg.fault_api ? faults.serve(req)
+                         : from_status(k8s::status_not_found_path());
+  if (cfg.fault_api)
+    if (auto f = faults.intercept(req))
+      return std::move(*f);
   if (p == "/version" || p == "/version/")
     return json_response(k8s::version_info());
-  if (p.rfind("/fault/v1/", 0) == 0) {
-    if (!cfg.fault_api || req.method != "POST")
-      return from_status(k8s::status_not_found_path());
-    if (p == "/fault/v1/compact")
-      objects.compact();
-    else if (p == "/fault/v1/drop-watches")
-      objects.drop_watches();
-    else
-      return from_status(k8s::status_not_found_path());
-    return from_status(k8s::status_success());
-  }
   if (p == "/openapi/v3" || p == "/openapi/v3/")
     return json_response(k8s::openapi_index(registry));
   if (p.rfind("/openapi/v3/", 0) == 0) {
@@ -105,7 +100,10 @@ api_response control_plane::handle(api_request& req) {
     return json_response(core ? k8s::discovery_core_versions(address)
                               : k8s::discovery_groups(registry));
   }
-  return route_api(req);
+  auto resp = route_api(req);
+  if (cfg.fault_api)
+    faults.after(req, resp);
+  return resp;
 }
 
 api_response control_plane::route_api(api_request& req) {

@@ -172,6 +172,10 @@ void server::drop_watches() {
   plane_->objects.drop_watches();
 }
 
+fault_injector& server::faults() {
+  return plane_->faults;
+}
+
 uint64_t server::revision() const {
   return plane_->objects.revision();
 }

@@ -30,6 +30,7 @@
 namespace kc::sim {
 
 class control_plane;
+class fault_injector;
 struct running_state;
 
 /// How to run the embedded control plane.
@@ -102,6 +103,9 @@ public:
 
   /// Fault: ends every open watch (as POST /fault/v1/drop-watches).
   void drop_watches();
+
+  /// The test and fault API (ADR 0012; in effect with cfg.fault_api).
+  fault_injector& faults();
 
   /// The current global revision.
   uint64_t revision() const;

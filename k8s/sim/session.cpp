@@ -89,6 +89,15 @@ void session<Stream>::on_read(beast::error_code ec, std::size_t) {
   req.content_type = std::string(msg[http::field::content_type]);
   req.body = std::move(msg.body());
   req.authenticated = authenticate(msg);
+  if (cp_.cfg.fault_api && req.authenticated && cp_.faults.should_reset(req)) {
+    // Fault API (ADR 0012): abort with a TCP RST, no answer.
+    beast::error_code lec;
+    tcp_of(stream_).socket().set_option(net::socket_base::linger(true, 0),
+                                        lec);
+    closed_ = true;
+    tcp_of(stream_).close();
+    return;
+  }
   bool keep_alive = msg.keep_alive();
   api_response resp;
   try {
@@ -217,6 +226,19 @@ void session<Stream>::pump() {
   for (auto& p : pieces_)
     buffers_.emplace_back(p->data(), p->size());
   writing_ = true;
+  if (cp_.cfg.fault_api && cp_.faults.watch_delay().count() > 0) {
+    // Fault API (ADR 0012): hold each delivery back.
+    timer_.expires_after(cp_.faults.watch_delay());
+    auto self = this->shared_from_this();
+    timer_.async_wait([self, more](beast::error_code ec) {
+      if (ec || self->closed_)
+        return self->close();
+      net::async_write(self->stream_, self->buffers_,
+                       beast::bind_front_handler(&session::on_watch_write,
+                                                 self, more));
+    });
+    return;
+  }
   net::async_write(stream_, buffers_,
                    beast::bind_front_handler(&session::on_watch_write,
                                              this->shared_from_this(), more));

@@ -341,3 +341,90 @@ def assert_status(resp, code, reason, message=None, message_prefix=None,
             else:
                 assert got.get(k) == v, (k, got)
     return body
+
+
+# -- fault API (ADR 0012; the sim must run with --fault-api) ---------------
+def _fault(sim, method, path, body=None):
+    r = sim.request(method, "/fault/v1/" + path,
+                    json=body if body is not None else None)
+    assert r.status_code == 200, (path, r.status_code, r.text[:500])
+    return r.json()
+
+
+def fault_errors(sim, code, count=None, fraction=None, verb=None, resource=None,
+                 path_prefix=None, retry_after=None):
+    """Answer `code` (429 plain text + Retry-After, 500, 503) to `count`
+    requests or a `fraction` of them, optionally scoped."""
+    body = {"code": code}
+    for k, v in (("count", count), ("fraction", fraction), ("verb", verb),
+                 ("resource", resource), ("pathPrefix", path_prefix),
+                 ("retryAfterSeconds", retry_after)):
+        if v is not None:
+            body[k] = v
+    return _fault(sim, "POST", "errors", body)
+
+
+def fault_deny(sim, verb, resource, namespace=None):
+    """403 Forbidden (the RBAC Status) for `verb` on `resource` ("*" = any)."""
+    body = {"verb": verb, "resource": resource}
+    if namespace:
+        body["namespace"] = namespace
+    return _fault(sim, "POST", "deny", body)
+
+
+def fault_reset(sim, count=None, fraction=None, watch_only=False, verb=None,
+                resource=None, path_prefix=None):
+    """Abort the TCP connection (RST) of matching requests."""
+    body = {"watchOnly": watch_only}
+    for k, v in (("count", count), ("fraction", fraction), ("verb", verb),
+                 ("resource", resource), ("pathPrefix", path_prefix)):
+        if v is not None:
+            body[k] = v
+    return _fault(sim, "POST", "reset-connections", body)
+
+
+def fault_watch_delay(sim, milliseconds):
+    """Delay every watch delivery by `milliseconds` (0 = off)."""
+    return _fault(sim, "POST", "watch-delay", {"milliseconds": milliseconds})
+
+
+def fault_pod_status(sim, namespace, name, phase=None, container=None,
+                     exit_code=None):
+    """Set a pod's phase and/or a container's exit code (terminated)."""
+    body = {"namespace": namespace, "name": name}
+    for k, v in (("phase", phase), ("container", container),
+                 ("exitCode", exit_code)):
+        if v is not None:
+            body[k] = v
+    return _fault(sim, "POST", "pod-status", body)
+
+
+def fault_drop_watches(sim):
+    return _fault(sim, "POST", "drop-watches")
+
+
+def fault_compact(sim):
+    """Drop the watch history now: older resourceVersions get 410."""
+    return _fault(sim, "POST", "compact")
+
+
+def fault_clear(sim):
+    """Remove every fault (write counters stay)."""
+    return _fault(sim, "POST", "clear")
+
+
+def fault_state(sim):
+    """The active faults and how many answers were faulted ("served")."""
+    return _fault(sim, "GET", "faults")
+
+
+def fault_writes(sim, resource=None, namespace=None, name=None):
+    """Successful write requests per object: {"total": N, "items": [...]}."""
+    q = [(k, v) for k, v in (("resource", resource), ("namespace", namespace),
+                             ("name", name)) if v is not None]
+    path = "writes" + ("?" + "&".join("%s=%s" % kv for kv in q) if q else "")
+    return _fault(sim, "GET", path)
+
+
+def fault_reset_writes(sim):
+    return _fault(sim, "DELETE", "writes")
