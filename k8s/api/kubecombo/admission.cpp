@@ -62,13 +62,17 @@ struct default_value {
 
 const std::vector<default_value>& defaults_of(std::string_view kind) {
   static const std::vector<default_value> debugger{
-      {"image", default_debugger_image}, {"hostNetwork", false},
-      {"enablePinger", false},           {"enableConfigMap", false},
-      {"enableSys", false},              {"historyLimit", 5},
-      {"checkTimeout", "30s"},           {"runDeadline", "5m"}};
+      {"image", default_debugger_image},
+      {"hostNetwork", false},
+      {"enablePinger", false},
+      {"enableConfigMap", false},
+      {"enableSys", false},
+      {"historyLimit", 5},
+      {"checkTimeout", "30s"},
+      {"runDeadline", "5m"}};
   static const std::vector<default_value> pinger{
-      {"enableMetrics", false}, {"interval", 5},       {"count", 1},
-      {"mesh", true},           {"neighbourLimit", 10}, {"metricsPort", 8080},
+      {"enableMetrics", false}, {"interval", 5},         {"count", 1},
+      {"mesh", true},           {"neighbourLimit", 10},  {"metricsPort", 8080},
       {"failureThreshold", 3},  {"recoveryThreshold", 2}};
   static const std::vector<default_value> none;
   return kind == "Debugger" ? debugger : kind == "Pinger" ? pinger : none;
@@ -82,17 +86,20 @@ json::array default_patch(const json::object& obj, std::string_view kind) {
   if (!spec) {
     if (defaults_of(kind).empty())
       return ops;
-    ops.push_back(json::object{{"op", "add"}, {"path", "/spec"}, {"value", json::object{}}});
+    ops.push_back(json::object{
+        {"op", "add"}, {"path", "/spec"}, {"value", json::object{}}});
   }
   for (auto& d : defaults_of(kind)) {
     auto it = spec ? spec->find(d.field) : nullptr;
-    bool missing = !spec || it == spec->end() || it->value().is_null()
-                   || (it->value().is_string() && it->value().get_string().empty()
-                       && d.value.is_string());
+    bool missing
+        = !spec || it == spec->end() || it->value().is_null()
+          || (it->value().is_string() && it->value().get_string().empty()
+              && d.value.is_string());
     if (missing)
-      ops.push_back(json::object{{"op", spec && it != spec->end() ? "replace" : "add"},
-                                 {"path", "/spec/" + std::string(d.field)},
-                                 {"value", d.value}});
+      ops.push_back(
+          json::object{{"op", spec && it != spec->end() ? "replace" : "add"},
+                       {"path", "/spec/" + std::string(d.field)},
+                       {"value", d.value}});
   }
   return ops;
 }
@@ -151,8 +158,9 @@ webhook_reply handle_webhook(std::string_view path, std::string_view body) {
   boost::system::error_code ec;
   auto v = json::parse(json::string_view(body.data(), body.size()), ec);
   if (ec)
-    return {400, json::serialize(deny("", 400, "BadRequest",
-                                      "request body is not JSON: " + ec.message()))};
+    return {400,
+            json::serialize(deny("", 400, "BadRequest",
+                                 "request body is not JSON: " + ec.message()))};
   return {200, json::serialize(review(v, mutate))};
 }
 

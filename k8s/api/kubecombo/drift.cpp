@@ -2,10 +2,9 @@
 // the hash annotation catches every change of our inputs, the subset
 // comparison catches hand edits of the fields we own (drift, up:W1).
 
+#include "k8s/api/json_access.hpp"
 #include "k8s/api/kubecombo/formats.hpp"
 #include "k8s/api/kubecombo/workload.hpp"
-
-#include "k8s/api/json_access.hpp"
 
 #include <boost/json.hpp>
 
@@ -17,14 +16,22 @@ namespace {
 
 bool is_zero(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return true;
-    case json::kind::bool_: return !v.get_bool();
-    case json::kind::string: return v.get_string().empty();
-    case json::kind::int64: return v.get_int64() == 0;
-    case json::kind::uint64: return v.get_uint64() == 0;
-    case json::kind::double_: return v.get_double() == 0;
-    case json::kind::array: return v.get_array().empty();
-    case json::kind::object: return v.get_object().empty();
+    case json::kind::null:
+      return true;
+    case json::kind::bool_:
+      return !v.get_bool();
+    case json::kind::string:
+      return v.get_string().empty();
+    case json::kind::int64:
+      return v.get_int64() == 0;
+    case json::kind::uint64:
+      return v.get_uint64() == 0;
+    case json::kind::double_:
+      return v.get_double() == 0;
+    case json::kind::array:
+      return v.get_array().empty();
+    case json::kind::object:
+      return v.get_object().empty();
   }
   return false;
 }
@@ -34,7 +41,7 @@ bool is_number(const json::value& v) {
 }
 
 double number(const json::value& v) {
-  return v.is_int64() ? static_cast<double>(v.get_int64())
+  return v.is_int64()    ? static_cast<double>(v.get_int64())
          : v.is_uint64() ? static_cast<double>(v.get_uint64())
                          : v.get_double();
 }
@@ -93,11 +100,13 @@ std::string first_difference(const json::value& desired,
                   && path.compare(path.size() - 12, 12, ".tolerations") == 0;
     if (named || as_set) {
       for (size_t i = 0; i < d->size(); ++i) {
-        auto name = (*d)[i].is_object() ? str_at((*d)[i].as_object(), "name") : "";
+        auto name
+            = (*d)[i].is_object() ? str_at((*d)[i].as_object(), "name") : "";
         auto item = path + "[" + (named ? name : std::to_string(i)) + "]";
         bool found = false;
         for (auto& ov : *o) {
-          if (named && !(ov.is_object() && str_at(ov.as_object(), "name") == name))
+          if (named
+              && !(ov.is_object() && str_at(ov.as_object(), "name") == name))
             continue;
           if (first_difference((*d)[i], &ov, item).empty()) {
             found = true;
@@ -146,8 +155,9 @@ workload_diff diff_workload(const desired_workload& desired,
     return {action::create, desired.kind + " does not exist"};
   if (!controlled_by(*observed, desired_owner_uid(desired.object)))
     return {action::conflict,
-            desired.kind + " of this name exists and is not controlled by "
-                           "this Debugger"};
+            desired.kind
+                + " of this name exists and is not controlled by "
+                  "this Debugger"};
   auto md = obj_at(*observed, "metadata");
   if (md && md->contains("deletionTimestamp"))
     return {action::wait, desired.kind + " is being deleted"};
@@ -162,9 +172,8 @@ workload_diff diff_workload(const desired_workload& desired,
     auto o = observed->find(part);
     if (d == desired.object.end())
       continue;
-    auto diff = first_difference(d->value(),
-                                 o == observed->end() ? nullptr : &o->value(),
-                                 part);
+    auto diff = first_difference(
+        d->value(), o == observed->end() ? nullptr : &o->value(), part);
     if (!diff.empty())
       return {change, diff + " differs from the desired value"};
   }

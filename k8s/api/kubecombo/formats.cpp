@@ -28,15 +28,25 @@ u128 mul(u128 a, u128 b) {
   return a * b;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Suffix → (power of two, power of ten); false when unknown.
 bool suffix_scale(std::string_view s, int& bin, int& dec) {
   static constexpr std::array<std::pair<std::string_view, int>, 6> binary{
       {{"Ki", 10}, {"Mi", 20}, {"Gi", 30}, {"Ti", 40}, {"Pi", 50}, {"Ei", 60}}};
   static constexpr std::array<std::pair<std::string_view, int>, 10> decimal{
-      {{"", 0}, {"n", -9}, {"u", -6}, {"m", -3}, {"k", 3}, {"M", 6}, {"G", 9},
-       {"T", 12}, {"P", 15}, {"E", 18}}};
+      {{"", 0},
+       {"n", -9},
+       {"u", -6},
+       {"m", -3},
+       {"k", 3},
+       {"M", 6},
+       {"G", 9},
+       {"T", 12},
+       {"P", 15},
+       {"E", 18}}};
   bin = dec = 0;
   for (auto& [name, p] : binary)
     if (s == name) {
@@ -160,8 +170,11 @@ std::optional<int64_t> parse_duration_ms(std::string_view text,
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
       ++i;
     auto unit = text.substr(ustart, i - ustart);
-    double scale = unit == "ms" ? 1 : unit == "s" ? 1e3 : unit == "m" ? 6e4
-                 : unit == "h"  ? 3.6e6 : 0;
+    double scale = unit == "ms"  ? 1
+                   : unit == "s" ? 1e3
+                   : unit == "m" ? 6e4
+                   : unit == "h" ? 3.6e6
+                                 : 0;
     if (scale == 0)
       return fail(why, syntax), std::nullopt;
     total += std::stod(std::string(num)) * scale;
@@ -243,8 +256,8 @@ std::optional<int64_t> parse_run_at(std::string_view s, std::string* why) {
   } else {
     return fail(why, forms), std::nullopt;
   }
-  int64_t days = days_from_civil(y, static_cast<unsigned>(mo),
-                                 static_cast<unsigned>(d));
+  int64_t days
+      = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   return days * 86400 + h * 3600 + mi * 60 + se - offset;
 }
 
@@ -253,7 +266,8 @@ namespace {
 // A cron value: a number in [lo, hi] or a name from `names` (index + base).
 int cron_value(std::string_view v, int lo, int hi,
                const std::vector<std::string_view>& names, int base) {
-  if (!v.empty() && v.size() <= 2 && v.find_first_not_of("0123456789") == v.npos) {
+  if (!v.empty() && v.size() <= 2
+      && v.find_first_not_of("0123456789") == v.npos) {
     int n = std::stoi(std::string(v));
     return n >= lo && n <= hi ? n : -1;
   }
@@ -287,9 +301,9 @@ std::string check_cron(std::string_view text) {
     return std::string(forms) + "; found " + std::to_string(fields.size())
            + " fields";
   static const std::vector<std::string_view> none;
-  static const std::vector<std::string_view> months{
-      "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-      "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+  static const std::vector<std::string_view> months{"JAN", "FEB", "MAR", "APR",
+                                                    "MAY", "JUN", "JUL", "AUG",
+                                                    "SEP", "OCT", "NOV", "DEC"};
   static const std::vector<std::string_view> days{"SUN", "MON", "TUE", "WED",
                                                   "THU", "FRI", "SAT"};
   struct range {
@@ -323,10 +337,9 @@ std::string check_cron(std::string_view text) {
       if (base != "*") {
         auto dash = base.find('-');
         int a = cron_value(base.substr(0, dash), r.lo, r.hi, *r.names, r.base);
-        int b = dash == base.npos
-                    ? a
-                    : cron_value(base.substr(dash + 1), r.lo, r.hi, *r.names,
-                                 r.base);
+        int b = dash == base.npos ? a
+                                  : cron_value(base.substr(dash + 1), r.lo,
+                                               r.hi, *r.names, r.base);
         if (a < 0 || b < 0 || b < a)
           return bad;
       }

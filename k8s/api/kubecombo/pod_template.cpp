@@ -52,14 +52,17 @@ constexpr const char* log_volume = "host-log-kube-combo";
 
 json::object field_env(const char* name, const char* path) {
   return {{"name", name},
-          {"valueFrom", {{"fieldRef", {{"apiVersion", "v1"}, {"fieldPath", path}}}}}};
+          {"valueFrom",
+           {{"fieldRef", {{"apiVersion", "v1"}, {"fieldPath", path}}}}}};
 }
 
 json::object value_env(const char* name, std::string value) {
   return {{"name", name}, {"value", std::move(value)}};
 }
 
-const char* bool_text(bool b) { return b ? "true" : "false"; }
+const char* bool_text(bool b) {
+  return b ? "true" : "false";
+}
 
 json::array pod_identity_env() {
   return {field_env("POD_NAME", "metadata.name"),
@@ -88,15 +91,17 @@ json::object debug_container(const object_meta& meta, const debugger_spec& s) {
   if (!s.debugger_config.empty())
     for (auto key : {"LOG_LEVEL", "LOG_FILE", "LOG_FLAG", "EIS_API_PORT",
                      "EIS_API_SVC", "REGISTER", "REPORT", "TERMINATE"})
-      env.push_back(json::object{
-          {"name", key},
-          {"valueFrom", {{"configMapKeyRef", {{"name", s.debugger_config},
-                                              {"key", key},
-                                              {"optional", true}}}}}});
+      env.push_back(json::object{{"name", key},
+                                 {"valueFrom",
+                                  {{"configMapKeyRef",
+                                    {{"name", s.debugger_config},
+                                     {"key", key},
+                                     {"optional", true}}}}}});
   json::array mounts;
   mounts.push_back(mount(host_root_volume, "/host", true));
   for (auto& m : base_mounts)
-    mounts.push_back(mount(m.name, m.path, m.name != std::string_view(log_volume)));
+    mounts.push_back(
+        mount(m.name, m.path, m.name != std::string_view(log_volume)));
   if (s.enable_sys)
     for (auto& m : sys_mounts)
       mounts.push_back(mount(m.name, m.path, true));
@@ -144,15 +149,17 @@ json::object ping_container(const object_meta& meta, const debugger_spec& s,
           {"ports", json::array{json::object{{"name", "metrics"},
                                              {"containerPort", p.metrics_port},
                                              {"protocol", "TCP"}}}},
-          {"resources", {{"requests", {{"cpu", "10m"}, {"memory", "32Mi"}}},
-                         {"limits", {{"cpu", "200m"}, {"memory", "128Mi"}}}}},
+          {"resources",
+           {{"requests", {{"cpu", "10m"}, {"memory", "32Mi"}}},
+            {"limits", {{"cpu", "200m"}, {"memory", "128Mi"}}}}},
           {"securityContext",
            {{"runAsUser", 0},
             {"allowPrivilegeEscalation", false},
-            {"capabilities", {{"drop", json::array{"ALL"}},
-                              {"add", json::array{"NET_RAW"}}}}}},
-          {"volumeMounts", json::array{mount("localtime", "/etc/localtime", true),
-                                       mount(log_volume, "/var/log/kube-combo", false)}}};
+            {"capabilities",
+             {{"drop", json::array{"ALL"}}, {"add", json::array{"NET_RAW"}}}}}},
+          {"volumeMounts",
+           json::array{mount("localtime", "/etc/localtime", true),
+                       mount(log_volume, "/var/log/kube-combo", false)}}};
 }
 
 json::object host_volume(const char* name, const char* path) {
@@ -199,14 +206,13 @@ json::object desired_pod_template(const object_meta& meta,
         {"name", scripts_volume},
         {"configMap", {{"name", s.config_map}, {"defaultMode", 0755}}}});
   bool job_style = !s.is_daemonset() && s.uses_config_map();
-  json::object spec{
-      {"containers", std::move(containers)},
-      {"volumes", std::move(volumes)},
-      {"restartPolicy", job_style ? "Never" : "Always"},
-      {"serviceAccountName", agent_name},
-      {"hostNetwork", s.host_network},
-      {"hostPID", s.enable_sys},
-      {"terminationGracePeriodSeconds", 10}};
+  json::object spec{{"containers", std::move(containers)},
+                    {"volumes", std::move(volumes)},
+                    {"restartPolicy", job_style ? "Never" : "Always"},
+                    {"serviceAccountName", agent_name},
+                    {"hostNetwork", s.host_network},
+                    {"hostPID", s.enable_sys},
+                    {"terminationGracePeriodSeconds", 10}};
   if (s.host_network)
     spec["dnsPolicy"] = "ClusterFirstWithHostNet";
   if (!s.is_daemonset() && !s.node_name.empty())

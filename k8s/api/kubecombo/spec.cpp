@@ -12,12 +12,18 @@ namespace {
 
 const char* type_name(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::bool_: return "boolean";
-    case json::kind::string: return "string";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
-    case json::kind::null: return "null";
-    default: return "number";
+    case json::kind::bool_:
+      return "boolean";
+    case json::kind::string:
+      return "string";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
+    case json::kind::null:
+      return "null";
+    default:
+      return "number";
   }
 }
 
@@ -34,14 +40,16 @@ struct reader {
     auto& v = it->value();
     bool ok = v.kind() == want
               || (want == json::kind::int64
-                  && (v.is_uint64() || (v.is_double()
-                                        && v.get_double()
-                                               == static_cast<double>(static_cast<int64_t>(v.get_double())))));
+                  && (v.is_uint64()
+                      || (v.is_double()
+                          && v.get_double()
+                                 == static_cast<double>(
+                                     static_cast<int64_t>(v.get_double())))));
     if (!ok) {
       errors.push_back({"FieldValueTypeInvalid", "spec." + std::string(key),
                         std::string("Invalid value: \"") + type_name(v)
-                            + "\": spec." + std::string(key) + " must be of type "
-                            + want_name});
+                            + "\": spec." + std::string(key)
+                            + " must be of type " + want_name});
       return nullptr;
     }
     return &v;
@@ -59,8 +67,9 @@ struct reader {
       if (v->is_int64())
         out = v->get_int64();
       else if (v->is_uint64())
-        out = v->get_uint64() > 1'000'000'000 ? 1'000'000'000
-                                              : static_cast<int64_t>(v->get_uint64());
+        out = v->get_uint64() > 1'000'000'000
+                  ? 1'000'000'000
+                  : static_cast<int64_t>(v->get_uint64());
       else
         out = static_cast<int64_t>(v->get_double());
     }
@@ -81,7 +90,8 @@ object_meta meta_of(const json::object& obj) {
     m.name = str_at(*md, "name");
     m.namespace_ = str_at(*md, "namespace");
     m.uid = str_at(*md, "uid");
-    if (auto g = md->find("generation"); g != md->end() && g->value().is_int64())
+    if (auto g = md->find("generation");
+        g != md->end() && g->value().is_int64())
       m.generation = g->value().get_int64();
   }
   return m;
@@ -105,10 +115,11 @@ debugger_spec parse_debugger_spec(const json::object& obj) {
       if (auto str = item.if_string())
         s.selector.emplace_back(*str);
       else
-        s.type_errors.push_back(
-            {"FieldValueTypeInvalid", "spec.selector[" + std::to_string(i) + "]",
-             std::string("Invalid value: \"") + type_name(item)
-                 + "\": selector items must be strings"});
+        s.type_errors.push_back({"FieldValueTypeInvalid",
+                                 "spec.selector[" + std::to_string(i) + "]",
+                                 std::string("Invalid value: \"")
+                                     + type_name(item)
+                                     + "\": selector items must be strings"});
       ++i;
     }
   }

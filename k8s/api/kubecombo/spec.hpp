@@ -20,7 +20,8 @@ namespace kc::k8s::kubecombo {
 inline constexpr const char* api_group = "vpn-gw.kubecombo.com";
 inline constexpr const char* api_version = "vpn-gw.kubecombo.com/v1";
 /// The image of the debug container when the spec names none.
-inline constexpr const char* default_debugger_image = "kubecombo/debugger:latest";
+inline constexpr const char* default_debugger_image
+    = "kubecombo/debugger:latest";
 
 /// Name, namespace and uid of an object.
 struct object_meta {
@@ -58,7 +59,9 @@ struct debugger_spec {
   /// Fields whose JSON type was wrong (FieldValueTypeInvalid).
   std::vector<field_error> type_errors;
 
-  bool is_daemonset() const { return workload_type == "daemonset"; }
+  bool is_daemonset() const {
+    return workload_type == "daemonset";
+  }
   /// True when the workload mounts the user-script ConfigMap.
   bool uses_config_map() const {
     return enable_config_map && !config_map.empty();

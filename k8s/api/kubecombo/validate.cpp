@@ -13,7 +13,9 @@ namespace json = boost::json;
 
 namespace {
 
-std::string quoted(std::string_view v) { return "\"" + std::string(v) + "\""; }
+std::string quoted(std::string_view v) {
+  return "\"" + std::string(v) + "\"";
+}
 
 struct errors {
   std::vector<field_error> list;
@@ -76,11 +78,16 @@ void check_selector(errors& e, const std::vector<std::string>& items) {
     auto key = std::string(trim(std::string_view(item).substr(0, colon)));
     auto value = std::string(trim(std::string_view(item).substr(colon + 1)));
     if (auto msgs = is_qualified_name(key); !msgs.empty())
-      e.invalid(field, item, "label key " + quoted(key) + ": " + join_messages(msgs));
+      e.invalid(field, item,
+                "label key " + quoted(key) + ": " + join_messages(msgs));
     else if (auto vm = is_valid_label_value(value); !vm.empty())
-      e.invalid(field, item, "label value " + quoted(value) + ": " + join_messages(vm));
-    else if (auto [it, fresh] = seen.emplace(key, value); !fresh && it->second != value)
-      e.invalid(field, item, "label key " + quoted(key) + " is given twice with different values");
+      e.invalid(field, item,
+                "label value " + quoted(value) + ": " + join_messages(vm));
+    else if (auto [it, fresh] = seen.emplace(key, value);
+             !fresh && it->second != value)
+      e.invalid(field, item,
+                "label key " + quoted(key)
+                    + " is given twice with different values");
   }
 }
 
@@ -95,7 +102,8 @@ void check_tolerations(errors& e, const json::array& tolerations) {
     auto str = [&](const char* k) {
       auto it = t->find(k);
       return it != t->end() && it->value().is_string()
-                 ? std::string(it->value().get_string()) : std::string{};
+                 ? std::string(it->value().get_string())
+                 : std::string{};
     };
     auto op = str("operator"), key = str("key"), value = str("value"),
          effect = str("effect");
@@ -104,9 +112,11 @@ void check_tolerations(errors& e, const json::array& tolerations) {
                         "Unsupported value: " + quoted(op)
                             + ": supported values: \"Equal\", \"Exists\""});
     if (op == "Exists" && !value.empty())
-      e.invalid(field + ".operator", op, "value must be empty when operator is Exists");
+      e.invalid(field + ".operator", op,
+                "value must be empty when operator is Exists");
     if (key.empty() && op != "Exists")
-      e.invalid(field + ".operator", op, "operator must be Exists when key is empty");
+      e.invalid(field + ".operator", op,
+                "operator must be Exists when key is empty");
     if (!key.empty())
       if (auto msgs = is_qualified_name(key); !msgs.empty())
         e.invalid(field + ".key", key, join_messages(msgs));
@@ -158,13 +168,15 @@ void check_targets(errors& e, const std::string& field, const std::string& text,
     if (!with_port) {
       auto host = std::string_view(item).substr(0, item.find('@'));
       auto server = item.find('@') == item.npos
-                        ? std::string_view("x") : std::string_view(item).substr(item.find('@') + 1);
+                        ? std::string_view("x")
+                        : std::string_view(item).substr(item.find('@') + 1);
       if (!plausible_host(host) || !plausible_host(server))
         e.invalid(field, item, "must be a host name or IP address");
       continue;
     }
     auto colon = item.rfind(':');
-    auto host = colon == item.npos ? std::string_view{} : std::string_view(item).substr(0, colon);
+    auto host = colon == item.npos ? std::string_view{}
+                                   : std::string_view(item).substr(0, colon);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']')
       host = host.substr(1, host.size() - 2);
     auto port = colon == item.npos ? std::string{} : item.substr(colon + 1);
@@ -172,8 +184,9 @@ void check_targets(errors& e, const std::string& field, const std::string& text,
                    && port.find_first_not_of("0123456789") == port.npos
                    && std::stoi(port) >= 1 && std::stoi(port) <= 65535;
     if (!plausible_host(host) || !port_ok)
-      e.invalid(field, item, "must be host:port with a port from 1 to 65535 "
-                             "(IPv6 as [addr]:port)");
+      e.invalid(field, item,
+                "must be host:port with a port from 1 to 65535 "
+                "(IPv6 as [addr]:port)");
   }
 }
 
@@ -282,9 +295,9 @@ std::vector<field_error> validate_pinger(const pinger_spec& s) {
   return std::move(e.list);
 }
 
-std::vector<field_error>
-validate_references(const debugger_spec& s, const json::object* pinger,
-                    const json::object* config_map) {
+std::vector<field_error> validate_references(const debugger_spec& s,
+                                             const json::object* pinger,
+                                             const json::object* config_map) {
   errors e;
   if (!s.pinger.empty() && !pinger)
     e.not_found("spec.pinger", s.pinger,

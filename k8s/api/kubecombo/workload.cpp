@@ -56,7 +56,8 @@ struct fnv1a {
   }
   std::string hex() const {
     char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    std::snprintf(buf, sizeof buf, "%016llx",
+                  static_cast<unsigned long long>(h));
     return buf;
   }
 };
@@ -139,16 +140,15 @@ desired_workload make_desired_workload(const desired_inputs& in) {
     out.kind = "DaemonSet";
     out.api_version = "apps/v1";
     md["annotations"] = json::object{{hash_annotation, out.hash}};
-    out.object = {
-        {"apiVersion", out.api_version},
-        {"kind", out.kind},
-        {"metadata", std::move(md)},
-        {"spec",
-         {{"selector", {{"matchLabels", {{debug_label, meta.name}}}}},
-          {"template", std::move(tmpl)},
-          {"updateStrategy",
-           {{"type", "RollingUpdate"},
-            {"rollingUpdate", {{"maxUnavailable", "100%"}}}}}}}};
+    out.object = {{"apiVersion", out.api_version},
+                  {"kind", out.kind},
+                  {"metadata", std::move(md)},
+                  {"spec",
+                   {{"selector", {{"matchLabels", {{debug_label, meta.name}}}}},
+                    {"template", std::move(tmpl)},
+                    {"updateStrategy",
+                     {{"type", "RollingUpdate"},
+                      {"rollingUpdate", {{"maxUnavailable", "100%"}}}}}}}};
   } else {
     out.kind = "Pod";
     out.api_version = "v1";
@@ -204,9 +204,10 @@ desired_agent_rbac(const std::string& ns,
   out.push_back({{"apiVersion", "rbac.authorization.k8s.io/v1"},
                  {"kind", "RoleBinding"},
                  {"metadata", metadata(agent_name, ns, owners)},
-                 {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"},
-                              {"kind", "Role"},
-                              {"name", agent_name}}},
+                 {"roleRef",
+                  {{"apiGroup", "rbac.authorization.k8s.io"},
+                   {"kind", "Role"},
+                   {"name", agent_name}}},
                  {"subjects", subjects}});
   // Cluster-scoped: no namespaced owner possible; the controller deletes it
   // when the namespace hosts no Debugger any more.
@@ -215,9 +216,10 @@ desired_agent_rbac(const std::string& ns,
   out.push_back({{"apiVersion", "rbac.authorization.k8s.io/v1"},
                  {"kind", "ClusterRoleBinding"},
                  {"metadata", std::move(crb_md)},
-                 {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"},
-                              {"kind", "ClusterRole"},
-                              {"name", agent_nodes_role}}},
+                 {"roleRef",
+                  {{"apiGroup", "rbac.authorization.k8s.io"},
+                   {"kind", "ClusterRole"},
+                   {"name", agent_nodes_role}}},
                  {"subjects", std::move(subjects)}});
   return out;
 }

@@ -28,20 +28,24 @@ std::string unbase64(std::string_view in) {
 }
 
 json::value request(const std::string& kind, const std::string& op,
-                    const std::string& spec_json, const std::string& name = "x") {
-  return json::object{
-      {"apiVersion", "admission.k8s.io/v1"},
-      {"kind", "AdmissionReview"},
-      {"request",
-       {{"uid", "req-1"},
-        {"kind", {{"group", "vpn-gw.kubecombo.com"}, {"version", "v1"}, {"kind", kind}}},
-        {"operation", op},
-        {"name", name},
-        {"namespace", "ns1"},
-        {"object", {{"apiVersion", "vpn-gw.kubecombo.com/v1"},
-                    {"kind", kind},
-                    {"metadata", {{"name", name}, {"namespace", "ns1"}}},
-                    {"spec", json::parse(spec_json)}}}}}};
+                    const std::string& spec_json,
+                    const std::string& name = "x") {
+  return json::object{{"apiVersion", "admission.k8s.io/v1"},
+                      {"kind", "AdmissionReview"},
+                      {"request",
+                       {{"uid", "req-1"},
+                        {"kind",
+                         {{"group", "vpn-gw.kubecombo.com"},
+                          {"version", "v1"},
+                          {"kind", kind}}},
+                        {"operation", op},
+                        {"name", name},
+                        {"namespace", "ns1"},
+                        {"object",
+                         {{"apiVersion", "vpn-gw.kubecombo.com/v1"},
+                          {"kind", kind},
+                          {"metadata", {{"name", name}, {"namespace", "ns1"}}},
+                          {"spec", json::parse(spec_json)}}}}}};
 }
 
 const json::object& resp(const json::object& review) {
@@ -53,10 +57,12 @@ const json::object& resp(const json::object& review) {
 BOOST_AUTO_TEST_SUITE(kubecombo_admission)
 
 BOOST_AUTO_TEST_CASE(validation_denies_with_messages_naming_fields) {
-  auto r = review(request("Debugger", "CREATE",
-                          R"({"workloadType":"daemonset","cpu":"1C","memory":"1Gi","nodeName":"n1"})",
-                          "dbg"),
-                  false);
+  auto r = review(
+      request(
+          "Debugger", "CREATE",
+          R"({"workloadType":"daemonset","cpu":"1C","memory":"1Gi","nodeName":"n1"})",
+          "dbg"),
+      false);
   BOOST_TEST(r.at("apiVersion") == "admission.k8s.io/v1");
   BOOST_TEST(r.at("kind") == "AdmissionReview");
   auto& out = resp(r);
@@ -66,8 +72,11 @@ BOOST_AUTO_TEST_CASE(validation_denies_with_messages_naming_fields) {
   BOOST_TEST(status.at("code") == 422);
   BOOST_TEST(status.at("reason") == "Invalid");
   std::string msg(status.at("message").as_string());
-  BOOST_TEST(msg.find("Debugger.vpn-gw.kubecombo.com \"dbg\" is invalid: [") == 0u, msg);
-  BOOST_TEST(msg.find("spec.cpu: Invalid value: \"1C\"") != std::string::npos, msg);
+  BOOST_TEST(msg.find("Debugger.vpn-gw.kubecombo.com \"dbg\" is invalid: [")
+                 == 0u,
+             msg);
+  BOOST_TEST(msg.find("spec.cpu: Invalid value: \"1C\"") != std::string::npos,
+             msg);
   BOOST_TEST(msg.find("spec.nodeName: Forbidden") != std::string::npos, msg);
   auto& causes = status.at("details").at("causes").as_array();
   BOOST_TEST(causes.size() == 2u);
@@ -75,43 +84,59 @@ BOOST_AUTO_TEST_CASE(validation_denies_with_messages_naming_fields) {
 }
 
 BOOST_AUTO_TEST_CASE(valid_objects_and_other_operations_are_allowed) {
-  auto ok = review(request("Debugger", "UPDATE", R"({"workloadType":"pod","cpu":"1","memory":"1Gi"})"), false);
+  auto ok
+      = review(request("Debugger", "UPDATE",
+                       R"({"workloadType":"pod","cpu":"1","memory":"1Gi"})"),
+               false);
   BOOST_TEST(resp(ok).at("allowed") == true);
   BOOST_TEST(!resp(ok).contains("status"));
   auto del = review(request("Debugger", "DELETE", R"({"cpu":"1C"})"), false);
   BOOST_TEST(resp(del).at("allowed") == true);
   auto other = review(request("ConfigMap", "CREATE", R"({})"), false);
   BOOST_TEST(resp(other).at("allowed") == true);
-  auto pinger = review(request("Pinger", "CREATE", R"({"ping":"1.1.1.1"})"), false);
+  auto pinger
+      = review(request("Pinger", "CREATE", R"({"ping":"1.1.1.1"})"), false);
   BOOST_TEST(resp(pinger).at("allowed") == false);
   std::string msg(resp(pinger).at("status").at("message").as_string());
   BOOST_TEST(msg.find("spec.image: Required value") != std::string::npos, msg);
 }
 
 BOOST_AUTO_TEST_CASE(defaulting_answers_a_json_patch) {
-  auto r = review(request("Debugger", "CREATE",
-                          R"({"workloadType":"pod","cpu":"1","memory":"1Gi","hostNetwork":true,"image":""})"),
-                  true);
+  auto r = review(
+      request(
+          "Debugger", "CREATE",
+          R"({"workloadType":"pod","cpu":"1","memory":"1Gi","hostNetwork":true,"image":""})"),
+      true);
   auto& out = resp(r);
   BOOST_TEST(out.at("allowed") == true);
   BOOST_TEST(out.at("patchType") == "JSONPatch");
   auto patch = json::parse(unbase64(out.at("patch").as_string()));
   auto text = json::serialize(patch);
-  BOOST_TEST(text.find(R"({"op":"replace","path":"/spec/image","value":"kubecombo/debugger:latest"})")
-             != std::string::npos, text);
-  BOOST_TEST(text.find(R"({"op":"add","path":"/spec/historyLimit","value":5})") != std::string::npos, text);
+  BOOST_TEST(
+      text.find(
+          R"({"op":"replace","path":"/spec/image","value":"kubecombo/debugger:latest"})")
+          != std::string::npos,
+      text);
+  BOOST_TEST(text.find(R"({"op":"add","path":"/spec/historyLimit","value":5})")
+                 != std::string::npos,
+             text);
   BOOST_TEST(text.find(R"("/spec/checkTimeout")") != std::string::npos);
   BOOST_TEST(text.find("hostNetwork") == std::string::npos); // already set
   auto p = review(request("Pinger", "CREATE", R"({"image":"i"})"), true);
-  auto pp = json::serialize(json::parse(unbase64(resp(p).at("patch").as_string())));
-  BOOST_TEST(pp.find(R"({"op":"add","path":"/spec/mesh","value":true})") != std::string::npos, pp);
+  auto pp
+      = json::serialize(json::parse(unbase64(resp(p).at("patch").as_string())));
+  BOOST_TEST(pp.find(R"({"op":"add","path":"/spec/mesh","value":true})")
+                 != std::string::npos,
+             pp);
   BOOST_TEST(pp.find(R"("/spec/metricsPort")") != std::string::npos);
   // Nothing to default: no patch.
-  auto full = review(request("Pinger", "CREATE",
-                             R"({"image":"i","enableMetrics":false,"interval":5,"count":1,"mesh":true,
+  auto full = review(
+      request(
+          "Pinger", "CREATE",
+          R"({"image":"i","enableMetrics":false,"interval":5,"count":1,"mesh":true,
                                  "neighbourLimit":10,"metricsPort":8080,"failureThreshold":3,
                                  "recoveryThreshold":2})"),
-                     true);
+      true);
   BOOST_TEST(!resp(full).contains("patch"));
 }
 
@@ -123,7 +148,9 @@ BOOST_AUTO_TEST_CASE(http_side_never_throws) {
   auto malformed = handle_webhook(mutate_pinger_path, "[1,2]");
   BOOST_TEST(malformed.status == 200);
   BOOST_TEST(malformed.body.find("\"allowed\":false") != std::string::npos);
-  auto body = json::serialize(request("Debugger", "CREATE", R"({"workloadType":"pod","cpu":"1","memory":"x"})"));
+  auto body = json::serialize(
+      request("Debugger", "CREATE",
+              R"({"workloadType":"pod","cpu":"1","memory":"x"})"));
   auto reply = handle_webhook(validate_debugger_path, body);
   BOOST_TEST(reply.status == 200);
   BOOST_TEST(reply.body.find("spec.memory") != std::string::npos);

@@ -44,18 +44,25 @@ BOOST_AUTO_TEST_CASE(quantities_parse_like_apimachinery) {
 
 BOOST_AUTO_TEST_CASE(bad_quantities_are_errors_not_exceptions) {
   // up:W6: the documented "1C" panicked upstream's reconciler.
-  BOOST_TEST(quantity_error("1C").find("regular expression") != std::string::npos);
+  BOOST_TEST(quantity_error("1C").find("regular expression")
+             != std::string::npos);
   BOOST_TEST(quantity_error("").find("empty") != std::string::npos);
   BOOST_TEST(quantity_error("-1").find("negative") != std::string::npos);
-  BOOST_TEST(quantity_error("1G i").find("regular expression") != std::string::npos);
-  BOOST_TEST(quantity_error("abc").find("regular expression") != std::string::npos);
-  BOOST_TEST(quantity_error("1..2").find("regular expression") != std::string::npos);
-  BOOST_TEST(quantity_error("1e9999").find("regular expression") != std::string::npos);
+  BOOST_TEST(quantity_error("1G i").find("regular expression")
+             != std::string::npos);
+  BOOST_TEST(quantity_error("abc").find("regular expression")
+             != std::string::npos);
+  BOOST_TEST(quantity_error("1..2").find("regular expression")
+             != std::string::npos);
+  BOOST_TEST(quantity_error("1e9999").find("regular expression")
+             != std::string::npos);
   BOOST_TEST(quantity_error("999999Ei").find("too large") != std::string::npos);
   BOOST_TEST(quantity_error("1e30").find("too large") != std::string::npos);
   BOOST_TEST(quantity_error("1e999").find("too large") != std::string::npos);
-  BOOST_TEST(quantity_error(std::string(40, '9')).find("too many") != std::string::npos);
-  BOOST_TEST(quantity_error("1Kb").find("regular expression") != std::string::npos);
+  BOOST_TEST(quantity_error(std::string(40, '9')).find("too many")
+             != std::string::npos);
+  BOOST_TEST(quantity_error("1Kb").find("regular expression")
+             != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(durations) {
@@ -75,8 +82,10 @@ BOOST_AUTO_TEST_CASE(durations) {
 
 BOOST_AUTO_TEST_CASE(run_at_accepts_rfc3339_and_epoch_seconds) {
   BOOST_TEST(parse_run_at("2026-11-28T16:00:00Z").value_or(-1) == 1795881600);
-  BOOST_TEST(parse_run_at("2026-11-28T17:00:00+01:00").value_or(-1) == 1795881600);
-  BOOST_TEST(parse_run_at("2026-11-28T16:00:00.250Z").value_or(-1) == 1795881600);
+  BOOST_TEST(parse_run_at("2026-11-28T17:00:00+01:00").value_or(-1)
+             == 1795881600);
+  BOOST_TEST(parse_run_at("2026-11-28T16:00:00.250Z").value_or(-1)
+             == 1795881600);
   BOOST_TEST(parse_run_at("1795881600").value_or(-1) == 1795881600);
   BOOST_TEST(parse_run_at("1970-01-01T00:00:00Z").value_or(-1) == 0);
   BOOST_TEST(parse_run_at("2024-02-29T00:00:00Z").has_value());
@@ -97,10 +106,13 @@ BOOST_AUTO_TEST_CASE(cron_expressions) {
   BOOST_TEST(check_cron("*/15 0-6,22 1 JAN-MAR mon-fri") == "");
   BOOST_TEST(check_cron("0 0 * * 7") == "");
   BOOST_TEST(check_cron("0 3 * *").find("found 4 fields") != std::string::npos);
-  BOOST_TEST(check_cron("60 3 * * *").find("bad minute field") != std::string::npos);
+  BOOST_TEST(check_cron("60 3 * * *").find("bad minute field")
+             != std::string::npos);
   BOOST_TEST(check_cron("0 24 * * *").find("bad hour") != std::string::npos);
-  BOOST_TEST(check_cron("0 0 0 * *").find("bad day-of-month") != std::string::npos);
-  BOOST_TEST(check_cron("0 0 * * */0").find("bad day-of-week") != std::string::npos);
+  BOOST_TEST(check_cron("0 0 0 * *").find("bad day-of-month")
+             != std::string::npos);
+  BOOST_TEST(check_cron("0 0 * * */0").find("bad day-of-week")
+             != std::string::npos);
   BOOST_TEST(check_cron("0 0 * FOO *").find("bad month") != std::string::npos);
   BOOST_TEST(check_cron("5-1 0 * * *") != "");
   BOOST_TEST(check_cron("@daily") != "");

@@ -11,7 +11,8 @@ namespace {
 
 json::object debugger(const std::string& spec_json, std::string name = "d1") {
   auto spec = json::parse(spec_json).as_object();
-  json::object base{{"workloadType", "daemonset"}, {"cpu", "100m"}, {"memory", "128Mi"}};
+  json::object base{
+      {"workloadType", "daemonset"}, {"cpu", "100m"}, {"memory", "128Mi"}};
   for (auto& kv : spec)
     base[kv.key()] = kv.value();
   return {{"apiVersion", api_version},
@@ -53,15 +54,18 @@ BOOST_AUTO_TEST_CASE(a_realistic_debugger_is_valid) {
       "affinity":{"nodeAffinity":{}}, "enablePinger":true, "pinger":"p1",
       "enableConfigMap":true, "configMap":"scripts", "enableSys":true,
       "qosBandwidth":"100", "subnet":"ovn-default", "runAt":"2026-11-28T16:00:00Z",
-      "schedule":"0 3 * * *", "checkTimeout":"1m", "runDeadline":"10m"})") == "");
+      "schedule":"0 3 * * *", "checkTimeout":"1m", "runDeadline":"10m"})")
+             == "");
   BOOST_TEST(errors_of(R"({"workloadType":"pod","nodeName":"node-1"})") == "");
 }
 
 BOOST_AUTO_TEST_CASE(cross_field_rules_name_the_field) {
   BOOST_TEST(has(errors_of(R"({"nodeName":"n1"})"),
-                 "spec.nodeName: Forbidden: may not be set when workloadType is daemonset"));
-  BOOST_TEST(has(errors_of(R"({"hostNetwork":true,"subnet":"s1"})"),
-                 "spec.subnet: Forbidden: must be empty when hostNetwork is true"));
+                 "spec.nodeName: Forbidden: may not be set when workloadType "
+                 "is daemonset"));
+  BOOST_TEST(
+      has(errors_of(R"({"hostNetwork":true,"subnet":"s1"})"),
+          "spec.subnet: Forbidden: must be empty when hostNetwork is true"));
   BOOST_TEST(has(errors_of(R"({"enablePinger":true})"),
                  "spec.pinger: Required value"));
   BOOST_TEST(has(errors_of(R"({"enableConfigMap":true})"),
@@ -73,41 +77,59 @@ BOOST_AUTO_TEST_CASE(cross_field_rules_name_the_field) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_values_name_the_field_and_reason) {
-  BOOST_TEST(has(errors_of(R"({"cpu":"1C"})"), "spec.cpu: Invalid value: \"1C\""));
-  BOOST_TEST(has(errors_of(R"({"memory":"lots"})"), "spec.memory: Invalid value: \"lots\""));
-  BOOST_TEST(has(errors_of(R"({"cpu":"0"})"), "spec.cpu: Invalid value: \"0\": must be greater than zero"));
+  BOOST_TEST(
+      has(errors_of(R"({"cpu":"1C"})"), "spec.cpu: Invalid value: \"1C\""));
+  BOOST_TEST(has(errors_of(R"({"memory":"lots"})"),
+                 "spec.memory: Invalid value: \"lots\""));
+  BOOST_TEST(has(errors_of(R"({"cpu":"0"})"),
+                 "spec.cpu: Invalid value: \"0\": must be greater than zero"));
   BOOST_TEST(has(errors_of(R"({"cpu":""})"), "spec.cpu: Required value"));
   BOOST_TEST(has(errors_of(R"({"workloadType":"job"})"),
-                 "spec.workloadType: Unsupported value: \"job\": supported values: \"daemonset\", \"pod\""));
-  BOOST_TEST(has(errors_of(R"({"workloadType":""})"), "spec.workloadType: Required value"));
-  BOOST_TEST(has(errors_of(R"({"enableConfigMap":true,"configMap":"Bad_Name"})"),
-                 "spec.configMap: Invalid value: \"Bad_Name\""));
-  BOOST_TEST(has(errors_of(R"({"pinger":"-x"})"), "spec.pinger: Invalid value"));
-  BOOST_TEST(has(errors_of(R"({"selector":["nocolon"]})"),
-                 "spec.selector[0]: Invalid value: \"nocolon\": must be \"key:value\""));
-  BOOST_TEST(has(errors_of(R"({"selector":["a:b","c:d:e"]})"), "spec.selector[1]"));
+                 "spec.workloadType: Unsupported value: \"job\": supported "
+                 "values: \"daemonset\", \"pod\""));
+  BOOST_TEST(has(errors_of(R"({"workloadType":""})"),
+                 "spec.workloadType: Required value"));
+  BOOST_TEST(
+      has(errors_of(R"({"enableConfigMap":true,"configMap":"Bad_Name"})"),
+          "spec.configMap: Invalid value: \"Bad_Name\""));
+  BOOST_TEST(
+      has(errors_of(R"({"pinger":"-x"})"), "spec.pinger: Invalid value"));
+  BOOST_TEST(has(
+      errors_of(R"({"selector":["nocolon"]})"),
+      "spec.selector[0]: Invalid value: \"nocolon\": must be \"key:value\""));
+  BOOST_TEST(
+      has(errors_of(R"({"selector":["a:b","c:d:e"]})"), "spec.selector[1]"));
   BOOST_TEST(has(errors_of(R"({"selector":["bad key:v"]})"), "label key"));
   BOOST_TEST(has(errors_of(R"({"selector":["a:1","a:2"]})"), "given twice"));
   BOOST_TEST(has(errors_of(R"({"runAt":"tomorrow"})"),
-                 "spec.runAt: Invalid value: \"tomorrow\": must be an RFC 3339 timestamp"));
-  BOOST_TEST(has(errors_of(R"({"schedule":"daily"})"), "spec.schedule: Invalid value"));
-  BOOST_TEST(has(errors_of(R"({"qosBandwidth":"fast"})"), "spec.qosBandwidth: Invalid value"));
+                 "spec.runAt: Invalid value: \"tomorrow\": must be an RFC 3339 "
+                 "timestamp"));
+  BOOST_TEST(has(errors_of(R"({"schedule":"daily"})"),
+                 "spec.schedule: Invalid value"));
+  BOOST_TEST(has(errors_of(R"({"qosBandwidth":"fast"})"),
+                 "spec.qosBandwidth: Invalid value"));
   BOOST_TEST(has(errors_of(R"({"historyLimit":0})"), "spec.historyLimit"));
   BOOST_TEST(has(errors_of(R"({"checkTimeout":"10m","runDeadline":"5m"})"),
-                 "spec.checkTimeout: Invalid value: \"10m\": must not be longer than runDeadline"));
+                 "spec.checkTimeout: Invalid value: \"10m\": must not be "
+                 "longer than runDeadline"));
   BOOST_TEST(has(errors_of(R"({"runDeadline":"soon"})"), "spec.runDeadline"));
-  BOOST_TEST(has(errors_of(R"({"tolerations":[{"operator":"Exists","value":"x"}]})"),
-                 "spec.tolerations[0].operator"));
-  BOOST_TEST(has(errors_of(R"({"tolerations":[{"key":"k","effect":"Sometimes"}]})"),
-                 "spec.tolerations[0].effect: Unsupported value"));
-  BOOST_TEST(has(errors_of(R"({"affinity":{"nodeAfinity":{}}})"), "spec.affinity.nodeAfinity"));
+  BOOST_TEST(
+      has(errors_of(R"({"tolerations":[{"operator":"Exists","value":"x"}]})"),
+          "spec.tolerations[0].operator"));
+  BOOST_TEST(
+      has(errors_of(R"({"tolerations":[{"key":"k","effect":"Sometimes"}]})"),
+          "spec.tolerations[0].effect: Unsupported value"));
+  BOOST_TEST(has(errors_of(R"({"affinity":{"nodeAfinity":{}}})"),
+                 "spec.affinity.nodeAfinity"));
   BOOST_TEST(has(errors_of(R"({"image":"a b"})"), "spec.image"));
 }
 
 BOOST_AUTO_TEST_CASE(wrong_json_types_are_field_errors) {
   BOOST_TEST(has(errors_of(R"({"hostNetwork":"yes"})"),
-                 "spec.hostNetwork: Invalid value: \"string\": spec.hostNetwork must be of type boolean"));
-  BOOST_TEST(has(errors_of(R"({"cpu":1})"), "spec.cpu: Invalid value: \"number\""));
+                 "spec.hostNetwork: Invalid value: \"string\": "
+                 "spec.hostNetwork must be of type boolean"));
+  BOOST_TEST(
+      has(errors_of(R"({"cpu":1})"), "spec.cpu: Invalid value: \"number\""));
   BOOST_TEST(has(errors_of(R"({"selector":"a:b"})"), "spec.selector"));
   BOOST_TEST(has(errors_of(R"({"selector":[1]})"), "spec.selector[0]"));
 }
@@ -119,31 +141,46 @@ BOOST_AUTO_TEST_CASE(names_longer_than_a_label_value_are_rejected) {
 }
 
 BOOST_AUTO_TEST_CASE(every_error_is_reported_not_just_the_first) {
-  auto e = check(R"({"cpu":"1C","memory":"x","nodeName":"n","workloadType":"daemonset"})");
+  auto e = check(
+      R"({"cpu":"1C","memory":"x","nodeName":"n","workloadType":"daemonset"})");
   BOOST_TEST(e.size() == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(pingers) {
-  BOOST_TEST(pinger_errors(R"({"image":"kubecombo/pinger:v1","ping":"1.1.1.1, example.com",
+  BOOST_TEST(
+      pinger_errors(
+          R"({"image":"kubecombo/pinger:v1","ping":"1.1.1.1, example.com",
       "tcpPing":"10.0.0.1:80,[fd00::1]:443","udpPing":"10.0.0.53:53",
-      "dns":"kubernetes.default,example.com@10.0.0.10","timeout":"2s","interval":5})") == "");
-  BOOST_TEST(has(pinger_errors(R"({"ping":"1.1.1.1"})"), "spec.image: Required value"));
-  BOOST_TEST(has(pinger_errors(R"({"image":"i","tcpPing":"10.0.0.1"})"),
-                 "spec.tcpPing: Invalid value: \"10.0.0.1\": must be host:port"));
-  BOOST_TEST(has(pinger_errors(R"({"image":"i","udpPing":"h:70000"})"), "spec.udpPing"));
-  BOOST_TEST(has(pinger_errors(R"({"image":"i","ping":"a,,b"})"), "spec.ping: Invalid value: \"a,,b\": empty item"));
+      "dns":"kubernetes.default,example.com@10.0.0.10","timeout":"2s","interval":5})")
+      == "");
+  BOOST_TEST(has(pinger_errors(R"({"ping":"1.1.1.1"})"),
+                 "spec.image: Required value"));
+  BOOST_TEST(
+      has(pinger_errors(R"({"image":"i","tcpPing":"10.0.0.1"})"),
+          "spec.tcpPing: Invalid value: \"10.0.0.1\": must be host:port"));
+  BOOST_TEST(has(pinger_errors(R"({"image":"i","udpPing":"h:70000"})"),
+                 "spec.udpPing"));
+  BOOST_TEST(has(pinger_errors(R"({"image":"i","ping":"a,,b"})"),
+                 "spec.ping: Invalid value: \"a,,b\": empty item"));
   BOOST_TEST(has(pinger_errors(R"({"image":"i","ping":"a b"})"), "spec.ping"));
-  BOOST_TEST(has(pinger_errors(R"({"image":"i","mesh":false})"), "spec.ping: Required value: at least one"));
+  BOOST_TEST(has(pinger_errors(R"({"image":"i","mesh":false})"),
+                 "spec.ping: Required value: at least one"));
   BOOST_TEST(has(pinger_errors(R"({"image":"i","timeout":"10s","interval":5})"),
-                 "spec.timeout: Invalid value: \"10s\": must not be longer than interval"));
-  BOOST_TEST(has(pinger_errors(R"({"image":"i","interval":0})"), "spec.interval"));
-  BOOST_TEST(has(pinger_errors(R"({"image":"i","metricsPort":70000})"), "spec.metricsPort"));
-  BOOST_TEST(has(pinger_errors(R"({"image":"i","gateway":"the router"})"), "spec.gateway"));
-  BOOST_TEST(has(pinger_errors(R"({"image":"i","interval":"5"})"), "spec.interval: Invalid value: \"string\""));
+                 "spec.timeout: Invalid value: \"10s\": must not be longer "
+                 "than interval"));
+  BOOST_TEST(
+      has(pinger_errors(R"({"image":"i","interval":0})"), "spec.interval"));
+  BOOST_TEST(has(pinger_errors(R"({"image":"i","metricsPort":70000})"),
+                 "spec.metricsPort"));
+  BOOST_TEST(has(pinger_errors(R"({"image":"i","gateway":"the router"})"),
+                 "spec.gateway"));
+  BOOST_TEST(has(pinger_errors(R"({"image":"i","interval":"5"})"),
+                 "spec.interval: Invalid value: \"string\""));
 }
 
 BOOST_AUTO_TEST_CASE(references_are_checked_in_reconcile) {
-  auto obj = debugger(R"({"enablePinger":true,"pinger":"p1","enableConfigMap":true,"configMap":"cm"})");
+  auto obj = debugger(
+      R"({"enablePinger":true,"pinger":"p1","enableConfigMap":true,"configMap":"cm"})");
   auto s = parse_debugger_spec(obj);
   json::object good_pinger{{"spec", {{"image", "i"}, {"ping", "1.1.1.1"}}}};
   json::object bad_pinger{{"spec", {{"ping", "1.1.1.1"}}}};
@@ -153,12 +190,14 @@ BOOST_AUTO_TEST_CASE(references_are_checked_in_reconcile) {
                  "spec.pinger: Not found: \"p1\""));
   BOOST_TEST(has(describe(validate_references(s, &good_pinger, nullptr)),
                  "spec.configMap: Not found: \"cm\""));
-  BOOST_TEST(has(describe(validate_references(s, &bad_pinger, &cm)),
-                 "spec.pinger: Invalid value: \"p1\": the Pinger is invalid: spec.image"));
+  BOOST_TEST(has(
+      describe(validate_references(s, &bad_pinger, &cm)),
+      "spec.pinger: Invalid value: \"p1\": the Pinger is invalid: spec.image"));
   // A Pinger named but not enabled must exist, but its spec is not checked.
   auto off = parse_debugger_spec(debugger(R"({"pinger":"p1"})"));
   BOOST_TEST(describe(validate_references(off, &bad_pinger, nullptr)) == "");
-  BOOST_TEST(has(describe(validate_references(off, nullptr, nullptr)), "spec.pinger"));
+  BOOST_TEST(
+      has(describe(validate_references(off, nullptr, nullptr)), "spec.pinger"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
