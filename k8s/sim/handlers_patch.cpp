@@ -2,6 +2,7 @@
 // turned into a full update of the current object (optimistic, retried when
 // the patch itself carries no resourceVersion).
 
+#include "k8s/sim/apply.hpp"
 #include "k8s/sim/handlers.hpp"
 #include "k8s/sim/patch.hpp"
 #include "k8s/sim/views.hpp"
@@ -44,6 +45,17 @@ api_response control_plane::do_patch(api_request& req, route& r) {
       meta_type("PatchOptions"), "",
       {{"FieldValueRequired", "fieldManager",
         "Required value: is required for apply patch"}}));
+  bool force = false;
+  if (auto f = req.param("force")) {
+    if (!apply)
+      return from_status(k8s::status_invalid(
+        meta_type("PatchOptions"), "",
+        {{"FieldValueForbidden", "force",
+          "Forbidden: may not be specified for non-apply patch"}}));
+    if (!parse_go_bool(*f, force))
+      return from_status(k8s::status_bad_request(
+        "invalid boolean value for force: \"" + *f + "\""));
+  }
   boost::system::error_code ec;
   auto patch = json::parse(req.body, ec);
   if (ec)
@@ -51,6 +63,19 @@ api_response control_plane::do_patch(api_request& req, route& r) {
       apply ? "error decoding YAML: only JSON apply patches are supported: "
                 + ec.message()
             : "error decoding patch: " + ec.message()));
+  if (jsonp && !patch.is_array())
+    return from_status(k8s::status_bad_request(
+      "json: cannot unmarshal " + std::string(patch.is_object() ? "object"
+                                                                : "value")
+      + " into Go value of type jsonpatch.Patch"));
+  if (apply && !patch.is_object())
+    return from_status(k8s::status_bad_request(
+      "error decoding YAML: the apply patch must be an object"));
+  if ((merge || strategic) && !patch.is_object())
+    return from_status(k8s::status_bad_request(
+      "json: cannot unmarshal " + std::string(patch.is_array() ? "array"
+                                                               : "value")
+      + " into Go value of type map[string]interface {}"));
   std::string patch_rv;
   if (patch.is_object())
     if (auto md = obj_at(patch.as_object(), "metadata"))
@@ -63,17 +88,42 @@ api_response control_plane::do_patch(api_request& req, route& r) {
         return from_status(k8s::status_not_found(*r.type, r.name));
       api_request create = req;
       create.method = "POST";
+      auto applied = server_side_apply(*r.type, nullptr, patch.as_object(),
+                                       field_manager(req), force, false);
+      if (auto bad = std::get_if<api_response>(&applied))
+        return std::move(*bad);
+      create.body = json::serialize(std::get<json::object>(applied));
       return do_create(create, r);
     }
     json::value doc = needs_view(*r.type, old->obj)
                         ? json::value(present(*r.type, old->obj))
                         : json::value(old->obj);
     if (jsonp) {
-      if (auto err = json_patch(doc, patch))
-        return from_status(k8s::status_invalid(
-          *r.type, r.name, {{"FieldValueInvalid", "", *err}}));
+      if (json_patch(doc, patch)) {
+        // kube-apiserver: NewGenericServerResponse(422, …) — no causes.
+        k8s::api_status st;
+        st.code = 422;
+        st.body = json::object{
+          {"kind", "Status"},
+          {"apiVersion", "v1"},
+          {"metadata", json::object{}},
+          {"status", "Failure"},
+          {"message",
+           "the server rejected our request due to an error in our request"},
+          {"reason", "Invalid"},
+          {"details", json::object{}},
+          {"code", 422}};
+        return from_status(st);
+      }
     } else if (strategic) {
       strategic_merge_patch(doc, patch);
+    } else if (apply) {
+      auto applied
+        = server_side_apply(*r.type, &doc.as_object(), patch.as_object(),
+                            field_manager(req), force, r.sub == "status");
+      if (auto bad = std::get_if<api_response>(&applied))
+        return std::move(*bad);
+      doc = std::move(std::get<json::object>(applied));
     } else {
       merge_patch(doc, patch);
     }

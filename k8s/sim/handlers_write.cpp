@@ -2,7 +2,9 @@
 // dryRun.
 
 #include "k8s/api/validation.hpp"
+#include "k8s/sim/apply.hpp"
 #include "k8s/sim/bootstrap.hpp"
+#include "k8s/sim/deletion.hpp"
 #include "k8s/sim/handlers.hpp"
 #include "k8s/sim/json_dups.hpp"
 #include "k8s/sim/lifecycle.hpp"
@@ -104,6 +106,21 @@ std::optional<api_response> validate(const api_request& req,
   return std::nullopt;
 }
 
+/// 403 for creates in a terminating namespace (NamespaceLifecycle).
+api_response namespace_terminating(const k8s::resource_type& t,
+                                   const std::string& name,
+                                   const std::string& ns) {
+  auto st = k8s::status_forbidden(
+    &t, name,
+    "unable to create new content in namespace " + ns
+      + " because it is being terminated");
+  st.body["details"].as_object()["causes"] = json::array{
+    json::object{{"reason", "NamespaceTerminating"},
+                 {"message", "namespace " + ns + " is being terminated"},
+                 {"field", "metadata.namespace"}}};
+  return from_status(st);
+}
+
 bool is_crd(const k8s::resource_type& t) {
   return t.group == "apiextensions.k8s.io"
          && t.resource == "customresourcedefinitions";
@@ -165,18 +182,29 @@ api_response control_plane::do_create(api_request& req, route& r) {
   ok.code = 201;
   if (auto bad = validate(req, t, obj, r.ns, ok))
     return std::move(*bad);
+  auto applied_fields
+    = is_apply(req) ? metadata_of(obj)["managedFields"] : json::value{};
   prepare_create(t, obj);
+  if (applied_fields.is_array())
+    metadata_of(obj)["managedFields"] = std::move(applied_fields);
+  else
+    record_update(t, nullptr, obj, field_manager(req), false);
   obj = to_storage(t, std::move(obj));
   auto key = storage_key(t);
   std::optional<api_response> failure;
   stored_ptr result;
   objects.transact([&](txn& tx) {
-    if (t.namespaced && !tx.get("namespaces", "", r.ns)) {
+    auto ns_obj = t.namespaced ? tx.get("namespaces", "", r.ns) : nullptr;
+    if (t.namespaced && !ns_obj) {
       failure = from_status(k8s::status_not_found(*namespaces_type(*this),
                                                   r.ns));
       return;
     }
     auto& m = metadata_of(obj);
+    if (ns_obj && !meta_str(ns_obj->obj, "deletionTimestamp").empty()) {
+      failure = namespace_terminating(t, str_at(m, "name"), r.ns);
+      return;
+    }
     for (int attempt = 0; tx.get(key, r.ns, str_at(m, "name")); ++attempt) {
       if (!generated || attempt >= 8) {
         auto st = k8s::status_already_exists(t, str_at(m, "name"));
@@ -245,7 +273,13 @@ api_response control_plane::do_update(api_request& req, route& r) {
       return;
     }
     prepare_update(t, old->obj, obj, status_write);
+    if (!is_apply(req))
+      record_update(t, &old->obj, obj, field_manager(req), status_write);
     metadata_of(obj)["resourceVersion"] = std::to_string(old->rev);
+    if (auto bad = check_new_finalizers(t, old->obj, obj)) {
+      failure = std::move(*bad);
+      return;
+    }
     if (obj == old->obj) {
       result = old; // no-op update: no new revision (api:C2)
       return;
@@ -259,7 +293,10 @@ api_response control_plane::do_update(api_request& req, route& r) {
       result = make_stored(obj, old->rev);
       return;
     }
-    result = tx.put(key, obj);
+    // The last finalizer of a deleting object is gone: delete it (api:C5).
+    result = should_delete_on_update(t, obj) ? erase_object(*this, tx, t,
+                                                            r.ns, r.name)
+                                             : tx.put(key, obj);
   });
   if (failure)
     return std::move(*failure);

@@ -1,5 +1,7 @@
 #include "k8s/sim/patch.hpp"
 
+#include "k8s/sim/managed_fields.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -25,23 +27,6 @@ void merge_patch(json::value& target, const json::value& patch) {
 
 namespace {
 
-/// The merge key of a list field, as kubectl's compiled-in types say.
-const char* merge_key(std::string_view field) {
-  if (field == "containers" || field == "initContainers" || field == "volumes"
-      || field == "env" || field == "volumeMounts"
-      || field == "ephemeralContainers" || field == "imagePullSecrets")
-    return "name";
-  if (field == "ports")
-    return "containerPort";
-  if (field == "conditions")
-    return "type";
-  if (field == "tolerations")
-    return "key";
-  if (field == "volumeDevices")
-    return "devicePath";
-  return nullptr;
-}
-
 bool same_key(const json::value& a, const json::value& b, const char* key) {
   auto ao = a.if_object();
   auto bo = b.if_object();
@@ -52,7 +37,7 @@ bool same_key(const json::value& a, const json::value& b, const char* key) {
   return ai != ao->end() && bi != bo->end() && ai->value() == bi->value();
 }
 
-void smp_object(json::object& t, const json::object& p);
+void smp_object(json::object& t, const json::object& p, bool metadata = false);
 
 void smp_list(json::value& target, const json::array& patch, const char* key) {
   if (!target.is_array()) {
@@ -81,27 +66,54 @@ void smp_list(json::value& target, const json::array& patch, const char* key) {
   }
 }
 
-void smp_object(json::object& t, const json::object& p) {
+/// metadata.finalizers: a primitive list with patchStrategy merge (union;
+/// `$deleteFromPrimitiveList/finalizers` removes).
+void merge_primitives(json::value& target, const json::array& add,
+                      bool remove) {
+  if (!target.is_array())
+    target = json::array{};
+  auto& t = target.as_array();
+  for (auto& x : add) {
+    auto it = std::find(t.begin(), t.end(), x);
+    if (remove && it != t.end())
+      t.erase(it);
+    else if (!remove && it == t.end())
+      t.push_back(x);
+  }
+}
+
+void smp_object(json::object& t, const json::object& p, bool metadata) {
   if (str_at(p, "$patch") == "replace") {
     t = p;
     t.erase("$patch");
     return;
   }
   for (auto& [k, v] : p) {
+    if (metadata && k == "$deleteFromPrimitiveList/finalizers"
+        && v.is_array()) {
+      merge_primitives(t["finalizers"], v.as_array(), true);
+      if (t["finalizers"].as_array().empty())
+        t.erase("finalizers");
+      continue;
+    }
     if (k.starts_with("$"))
       continue;
     if (v.is_null()) {
       t.erase(k);
       continue;
     }
-    auto key = merge_key(k);
+    if (metadata && k == "finalizers" && v.is_array()) {
+      merge_primitives(t[k], v.as_array(), false);
+      continue;
+    }
+    auto key = v.is_array() ? list_merge_key(k, v.as_array()) : nullptr;
     if (v.is_array() && key) {
       smp_list(t[k], v.as_array(), key);
     } else if (v.is_object()) {
       auto& slot = t[k];
       if (!slot.is_object())
         slot = json::object{};
-      smp_object(slot.as_object(), v.as_object());
+      smp_object(slot.as_object(), v.as_object(), k == "metadata" && !metadata);
     } else {
       t[k] = v;
     }

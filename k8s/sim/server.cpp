@@ -1,6 +1,7 @@
 #include "k8s/sim/server.hpp"
 
 #include "k8s/sim/control_plane.hpp"
+#include "k8s/sim/garbage_collector.hpp"
 #include "k8s/sim/http_server.hpp"
 #include "k8s/sim/kubeconfig.hpp"
 
@@ -47,6 +48,7 @@ struct running_state {
   std::string temp_dir;
   uint16_t port = 0;
   std::thread janitor;
+  std::unique_ptr<garbage_collector> gc; // ADR 0005
   std::mutex mtx;
   std::condition_variable cv;
   bool stopping = false;
@@ -83,7 +85,9 @@ void server::start() {
   cp.token = random_hex(48);
   if (!cfg_.insecure_http)
     cp.certs = generate_certs({host});
+  st.gc = std::make_unique<garbage_collector>(cp); // before any write
   cp.bootstrap();
+  st.gc->start();
   st.http = std::make_unique<http_server>(cp, !cfg_.insecure_http);
   st.port = st.http->listen(host, port);
   auto client_host = (host == "0.0.0.0" || host == "::") ? "127.0.0.1" : host;
@@ -116,6 +120,7 @@ void server::stop() {
   auto& st = *run_;
   if (!st.http)
     return;
+  st.gc.reset(); // stops its thread
   plane_->objects.drop_watches();
   st.http->stop();
   st.http.reset();

@@ -119,6 +119,8 @@ store::store(std::size_t history_limit) : history_limit_(history_limit) {
 }
 
 void store::record(event_ptr ev) {
+  for (auto& fn : observers_)
+    fn(*ev);
   std::size_t alive = 0;
   for (auto& w : watchers_)
     if (w->offer(ev))
@@ -190,6 +192,11 @@ watch_registration store::watch(const std::shared_ptr<watcher>& w,
   }
   watchers_.push_back(w);
   return reg;
+}
+
+void store::add_observer(observer fn) {
+  std::lock_guard<std::mutex> g(mtx_);
+  observers_.push_back(std::move(fn));
 }
 
 void store::compact() {

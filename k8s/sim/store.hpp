@@ -121,6 +121,12 @@ public:
   /// Number of stored objects.
   std::size_t size();
 
+  /// Called with the lock held for every committed write, in revision
+  /// order (the garbage collector's indexes). Must be cheap and must not
+  /// call back into the store. Register before the first write.
+  using observer = std::function<void(const watch_event&)>;
+  void add_observer(observer fn);
+
 private:
   friend class txn;
   void record(event_ptr ev);
@@ -133,6 +139,7 @@ private:
   std::unordered_map<std::string, std::map<std::string, stored_ptr>> data_;
   std::deque<event_ptr> history_;
   std::vector<std::shared_ptr<watcher>> watchers_;
+  std::vector<observer> observers_;
 };
 
 } // namespace kc::sim
