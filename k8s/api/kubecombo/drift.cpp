@@ -47,7 +47,7 @@ double number(const json::value& v) {
 }
 
 // The controller owner reference of `obj` points at `uid`.
-bool controlled_by(const json::object& obj, const std::string& uid) {
+bool controlled_by_uid(const json::object& obj, const std::string& uid) {
   auto md = obj_at(obj, "metadata");
   auto refs = md ? arr_at(*md, "ownerReferences") : nullptr;
   if (!refs)
@@ -148,12 +148,21 @@ std::string first_difference(const json::value& desired,
   return desired == *observed ? "" : path;
 }
 
+bool controlled_by(const json::object& obj, const json::object& owner) {
+  auto uid = meta_of(owner).uid;
+  return !uid.empty() && controlled_by_uid(obj, uid);
+}
+
+std::string stale_workload_kind(const debugger_spec& s) {
+  return s.is_daemonset() ? "Pod" : "DaemonSet";
+}
+
 workload_diff diff_workload(const desired_workload& desired,
                             const json::object* observed) {
   using action = workload_diff::action;
   if (!observed)
     return {action::create, desired.kind + " does not exist"};
-  if (!controlled_by(*observed, desired_owner_uid(desired.object)))
+  if (!controlled_by_uid(*observed, desired_owner_uid(desired.object)))
     return {action::conflict,
             desired.kind
                 + " of this name exists and is not controlled by "

@@ -87,6 +87,15 @@ struct workload_diff {
 workload_diff diff_workload(const desired_workload& desired,
                             const boost::json::object* observed);
 
+/// True when `obj` has a controller owner reference to `owner`'s uid.
+bool controlled_by(const boost::json::object& obj,
+                   const boost::json::object& owner);
+
+/// After a workloadType switch (up:W5): the kind of the workload that must
+/// go ("DaemonSet" for a pod Debugger, "Pod" for a daemonset one). Delete
+/// it only if `controlled_by` the Debugger.
+std::string stale_workload_kind(const debugger_spec& s);
+
 /// The first path at which `observed` lacks or differs from a value set in
 /// `desired` ("" when desired ⊆ observed). Zero values (false, "", 0, {},
 /// []) match a missing key; quantities compare by value.

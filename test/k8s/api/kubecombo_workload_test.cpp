@@ -284,6 +284,20 @@ BOOST_AUTO_TEST_CASE(pods_are_replaced_not_updated) {
              == int(action::replace)); // up:W4
 }
 
+BOOST_AUTO_TEST_CASE(workload_type_switch_names_the_stale_kind) {
+  auto ds = debugger("{}");
+  auto pod = debugger(R"({"workloadType":"pod"})");
+  BOOST_TEST(stale_workload_kind(parse_debugger_spec(ds)) == "Pod");
+  BOOST_TEST(stale_workload_kind(parse_debugger_spec(pod)) == "DaemonSet");
+  auto old_ds = make(ds).object; // left over from before the switch
+  BOOST_TEST(controlled_by(old_ds, pod));
+  auto other = pod;
+  other["metadata"].as_object()["uid"] = "uid-2";
+  BOOST_TEST(!controlled_by(old_ds, other));
+  json::object bare{{"metadata", {{"name", "d1"}}}};
+  BOOST_TEST(!controlled_by(bare, pod));
+}
+
 BOOST_AUTO_TEST_CASE(agent_rbac_objects) {
   auto d1 = debugger("{}");
   auto objs = desired_agent_rbac("ns1", {&d1});
