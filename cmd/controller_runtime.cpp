@@ -2,8 +2,9 @@
 
 #include "actors/runtime/leader.hpp"
 #include "actors/runtime/recorder.hpp"
-#include "cmd/controller_writers.hpp"
+#include "actors/runtime/supervisor.hpp"
 #include "messages/controller_types.hpp"
+#include "messages/runtime_types.hpp"
 #include "messages/type_ids.hpp"
 #include "telemetry/admin_server.hpp"
 #include "telemetry/logging.hpp"
@@ -65,26 +66,62 @@ listen(const std::string& flag, const std::string& addr,
   }
 }
 
+/// A running child of `root` by name (invalid if none), asked with a timeout.
+caf::actor child(caf::scoped_actor& self, const runtime::supervisor_actor& root,
+                 const std::string& name) {
+  caf::actor out;
+  self->request(root, seconds{2}, atom::get_v, name)
+      .receive([&](caf::actor& a) { out = std::move(a); },
+               [](const caf::error&) {});
+  return out;
+}
+
+/// The writers (DESIGN §3), started only while leading. PLACEHOLDERS: empty
+/// supervisors until the Debugger/Pinger logic (its own issue) adds the
+/// per-object children and the informers that feed them.
+const char* const writer_names[] = {"debuggers", "pingers", "nodes"};
+
+void start_writers(const runtime::supervisor_actor& root) {
+  for (auto name : writer_names) {
+    runtime::supervisor_config w;
+    w.name = name;
+    caf::anon_send(root, atom::spawn_v, runtime::supervisor_child(std::move(w)));
+  }
+  KC_INFO("root", "writers started: debuggers, pingers, nodes (placeholder "
+                  "supervisors: the Debugger/Pinger logic comes in its own "
+                  "issue; they write nothing yet)");
+}
+
 } // namespace
 
 int run_controller_runtime(const controller_options& opts) {
   auto api = std::make_shared<k8s::api_client>(opts.client);
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::kc_types>();
+  cfg.add_message_types<caf::id_block::kc_runtime>();
   cfg.add_message_types<caf::id_block::kc_controller_rt>();
   cfg.set("scheduler.max-threads", 2);
   caf::actor_system sys{cfg};
   auto identity = runtime::make_leader_identity();
   auto& reg = telemetry::global_registry();
   telemetry::register_process_metrics(reg);
-  // --- RECORDER -------------------------------------------------------
+  caf::scoped_actor sub{sys};
+  auto sub_handle = caf::actor_cast<caf::actor>(sub);
+  // --- root and its first children: RECORDER, LEADER ------------------
   runtime::recorder_config rcfg;
   rcfg.correlator.host = identity.substr(0, identity.rfind('_'));
   rcfg.correlator.instance = identity;
-  auto recorder = sys.spawn(runtime::recorder, api, rcfg);
-  // --- LEADER ---------------------------------------------------------
+  runtime::supervisor_config root_cfg;
+  root_cfg.name = "root";
+  root_cfg.grace = opts.grace;
+  root_cfg.children.push_back(
+      {"recorder",
+       [api, rcfg](caf::local_actor* parent, const child_context& ctx) {
+         return caf::actor_cast<caf::actor>(
+             parent->spawn(runtime::recorder, api, rcfg, ctx.entry));
+       },
+       restart_policy::permanent});
   std::shared_ptr<runtime::leader_status> lstatus;
-  leader_actor leader;
   k8s::lease_config lcfg;
   lcfg.ns = opts.leader_ns;
   lcfg.identity = identity;
@@ -94,31 +131,32 @@ int run_controller_runtime(const controller_options& opts) {
                      "1 while this process holds the leader Lease and runs "
                      "the writers, else 0.",
                      [lstatus] { return lstatus->leading() ? 1.0 : 0.0; });
+    root_cfg.children.push_back(
+        {"leader",
+         [api, lcfg, lstatus, sub_handle](caf::local_actor* parent,
+                                          const child_context& ctx) {
+           auto h = parent->spawn(runtime::leader, api, lcfg, lstatus,
+                                  ctx.entry);
+           caf::anon_send(h, caf::subscribe_atom_v, sub_handle);
+           return caf::actor_cast<caf::actor>(h);
+         },
+         restart_policy::permanent});
   } else {
     auto& g = reg.add_gauge("kubecombo_leader",
                             "1 while this process holds the leader Lease "
                             "and runs the writers, else 0.");
     g.set(1); // no election: this process is the only writer
   }
-  caf::scoped_actor sub{sys};
-  if (opts.leader_elect)
-    leader = sys.spawn(runtime::leader, api, lcfg, lstatus);
+  auto root = runtime::spawn_supervisor(sys, std::move(root_cfg));
   // --- admin listeners ------------------------------------------------
-  controller_writers writers{sys, recorder};
   std::atomic<bool> ready{false};
   telemetry::admin_routes mroutes;
   mroutes.metrics = &reg;
-  mroutes.debug_actors = [&sys, &writers, recorder, leader] {
-    std::vector<named_actor> list{{"recorder", "root",
-                                   caf::actor_cast<caf::actor>(recorder)}};
-    if (leader)
-      list.push_back({"leader", "root", caf::actor_cast<caf::actor>(leader)});
-    for (auto& w : writers.list())
-      list.push_back(w);
-    return debug_actors_json(sys, list);
-  };
+  mroutes.debug_actors
+      = runtime::debug_actors_route(runtime::global_actor_registry());
   telemetry::admin_routes hroutes;
   hroutes.healthz = [] { return telemetry::check_result{}; };
+  // Ready once started; informers synced joins this with the informers.
   hroutes.readyz = [&ready] {
     return ready.load() ? telemetry::check_result{}
                         : telemetry::check_result{false, "starting"};
@@ -130,9 +168,7 @@ int run_controller_runtime(const controller_options& opts) {
                            : listen("health-probe-bind-address",
                                     opts.health_addr, hroutes, failed);
   if (failed) {
-    caf::anon_send_exit(recorder, caf::exit_reason::user_shutdown);
-    if (leader)
-      caf::anon_send_exit(leader, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
     return 2;
   }
   KC_INFO("root",
@@ -143,11 +179,10 @@ int run_controller_runtime(const controller_options& opts) {
   if (opts.webhooks)
     KC_WARN("root", "--enable-webhooks: the admission webhook is not part of "
                     "this build yet; not serving it");
-  if (opts.leader_elect) {
-    caf::anon_send(leader, caf::subscribe_atom_v,
-                   caf::actor_cast<caf::actor>(sub));
-  } else {
-    writers.start();
+  bool writers = false;
+  if (!opts.leader_elect) {
+    start_writers(root);
+    writers = true;
   }
   ready = true;
   // --- main loop: signals, leadership ---------------------------------
@@ -155,10 +190,12 @@ int run_controller_runtime(const controller_options& opts) {
   while (sig == 0) {
     sig = poll_signal(milliseconds{100});
     if (lstatus && lstatus->lost()) {
-      // Stop acting as leader at once (api:L2): no graceful shutdown.
+      // Stop acting as leader at once (api:L2): no graceful shutdown; the
+      // writers end with the process.
       KC_ERROR("root", {{"identity", identity}},
                "leader election lost: stopping every writer and exiting");
-      writers.kill();
+      for (auto name : writer_names)
+        caf::anon_send(root, atom::remove_v, std::string{name});
       if (metrics_srv)
         metrics_srv->stop();
       if (health_srv)
@@ -173,24 +210,25 @@ int run_controller_runtime(const controller_options& opts) {
       sub->receive(
           [&](leadership& l) {
             more = true;
-            if (l.leading && !writers.running()) {
-              KC_INFO("root", {{"identity", l.identity}},
-                      "became leader: starting writers");
-              writers.start();
-              event_request ev;
-              ev.kind = "Lease";
-              ev.api_version = "coordination.k8s.io/v1";
-              ev.ns = lcfg.ns;
-              ev.name = lcfg.name;
-              ev.reason = "LeaderElection";
-              ev.message = l.identity + " became leader";
-              caf::anon_send(recorder, std::move(ev));
-            }
+            if (!l.leading || writers)
+              return;
+            KC_INFO("root", {{"identity", l.identity}}, "became leader");
+            start_writers(root);
+            writers = true;
+            event_request ev;
+            ev.kind = "Lease";
+            ev.api_version = "coordination.k8s.io/v1";
+            ev.ns = lcfg.ns;
+            ev.name = lcfg.name;
+            ev.reason = "LeaderElection";
+            ev.message = l.identity + " became leader";
+            if (auto rec = child(sub, root, "recorder"))
+              caf::anon_send(rec, std::move(ev));
           },
           caf::after(milliseconds{0}) >> [] {});
     }
   }
-  // --- ordered shutdown -----------------------------------------------
+  // --- ordered shutdown: writers, Lease, Events, root -----------------
   auto deadline = steady_clock::now() + opts.grace;
   auto left = [&] {
     return std::max(milliseconds{100}, duration_cast<milliseconds>(
@@ -199,27 +237,51 @@ int run_controller_runtime(const controller_options& opts) {
   KC_INFO("root", "received signal {}: shutting down", sig);
   ready = false;
   caf::scoped_actor stopper{sys};
-  writers.stop(stopper, left());
-  if (leader) {
-    sub->request(leader, std::min(left(), milliseconds{3000}),
-                 atom::shutdown_v)
-        .receive([](bool released) {
-          if (!released)
-            KC_INFO("root", "Lease not held; nothing to release");
-        },
-                 [](const caf::error& e) {
-                   KC_WARN("root", "releasing the Lease failed: {}",
-                           caf::to_string(e));
-                 });
-    caf::anon_send_exit(leader, caf::exit_reason::user_shutdown);
+  for (auto it = std::rbegin(writer_names); it != std::rend(writer_names);
+       ++it) {
+    auto w = child(stopper, root, *it);
+    if (!w)
+      continue;
+    stopper->monitor(w);
+    caf::anon_send(root, atom::remove_v, std::string{*it});
+    bool down = false;
+    while (!down && steady_clock::now() < deadline)
+      stopper->receive([&](caf::down_msg& d) { down = d.source == w.address(); },
+                       caf::after(milliseconds{100}) >> [] {});
   }
-  sub->request(recorder, std::min(left(), milliseconds{3000}),
-               atom::shutdown_v)
-      .receive([](bool) {},
-               [](const caf::error&) {
-                 KC_WARN("root", "events still queued at shutdown dropped");
-               });
-  caf::anon_send_exit(recorder, caf::exit_reason::user_shutdown);
+  if (opts.leader_elect) {
+    if (auto l = child(stopper, root, "leader"))
+      stopper
+          ->request(caf::actor_cast<leader_actor>(l),
+                    std::min(left(), milliseconds{3000}), atom::shutdown_v)
+          .receive(
+              [](bool released) {
+                if (!released)
+                  KC_INFO("root", "Lease not held; nothing to release");
+              },
+              [](const caf::error& e) {
+                KC_WARN("root", "releasing the Lease failed: {}",
+                        caf::to_string(e));
+              });
+  }
+  if (auto r = child(stopper, root, "recorder"))
+    stopper
+        ->request(caf::actor_cast<recorder_actor>(r),
+                  std::min(left(), milliseconds{3000}), atom::shutdown_v)
+        .receive([](bool) {},
+                 [](const caf::error&) {
+                   KC_WARN("root", "events still queued at shutdown dropped");
+                 });
+  stopper->monitor(root);
+  caf::anon_send(root, atom::shutdown_v);
+  bool root_down = false;
+  while (!root_down && steady_clock::now() < deadline + milliseconds{500})
+    stopper->receive([&](caf::down_msg& d) {
+      root_down = d.source == root.address();
+    },
+                     caf::after(milliseconds{100}) >> [] {});
+  if (!root_down)
+    caf::anon_send_exit(root, caf::exit_reason::kill);
   if (metrics_srv)
     metrics_srv->stop();
   if (health_srv)

@@ -113,6 +113,22 @@ k8s::resource_ref lease_ref(const k8s::lease_config& c, bool named) {
   return r;
 }
 
+std::string describe(const leader_state& st) {
+  return fmt::format("{} holder={} renewals={} failures={}{}",
+                     st.leading ? "leading" : (st.stopped ? "stopped"
+                                                           : "candidate"),
+                     st.elector->observed_holder(), st.renewals, st.failures,
+                     st.last_error.empty() ? "" : " last_error=" + st.last_error);
+}
+
+/// Top of every handler: /debug/actors statistics.
+void touch(self_ptr self) {
+  if (auto& e = self->state.entry) {
+    e->handled(self);
+    e->set_state(describe(self->state));
+  }
+}
+
 void notify(self_ptr self, bool leading, const std::string& reason) {
   auto& st = self->state;
   if (st.leading == leading)
@@ -222,9 +238,10 @@ void on_write(self_ptr self, const api_outcome& out, bool release) {
 leader_actor::behavior_type
 leader(leader_actor::stateful_pointer<leader_state> self,
        std::shared_ptr<k8s::api_client> api, k8s::lease_config cfg,
-       std::shared_ptr<leader_status> status) {
+       std::shared_ptr<leader_status> status, entry_ptr entry) {
   auto& st = self->state;
   st.api = std::move(api);
+  st.entry = std::move(entry);
   st.status = std::move(status);
   KC_INFO(self, {{"identity", cfg.identity}},
           "attempting to acquire leader lease {}/{}", cfg.ns, cfg.name);
@@ -232,12 +249,14 @@ leader(leader_actor::stateful_pointer<leader_state> self,
   self->send(self, atom::tick_v, st.timer_generation);
   return {
     [self](caf::subscribe_atom, caf::actor who) {
+      touch(self);
       auto& st = self->state;
       st.subscribers.push_back(who);
       caf::anon_send(who, leadership{st.leading, st.elector->config().identity,
                                  st.leading ? "acquired" : "waiting"});
     },
     [self](atom::tick, uint64_t gen) {
+      touch(self);
       auto& st = self->state;
       if (gen != st.timer_generation || st.stopped)
         return;
@@ -253,6 +272,7 @@ leader(leader_actor::stateful_pointer<leader_state> self,
            k8s::make_get(lease_ref(st.elector->config(), true)));
     },
     [self](atom::http_done, uint64_t id, api_outcome& out) {
+      touch(self);
       auto& st = self->state;
       if (id != st.pending)
         return; // stale (rule 18)
@@ -267,6 +287,7 @@ leader(leader_actor::stateful_pointer<leader_state> self,
                            "deadline");
     },
     [self](atom::shutdown) -> caf::result<bool> {
+      touch(self);
       auto& st = self->state;
       ++st.timer_generation;
       auto rel = st.elector->release(system_clock::now());
@@ -283,13 +304,7 @@ leader(leader_actor::stateful_pointer<leader_state> self,
       return *st.release_promise;
     },
     [self](atom::status) -> std::string {
-      auto& st = self->state;
-      return fmt::format("{} holder={} renewals={} failures={}{}",
-                         st.leading ? "leading" : "candidate",
-                         st.elector->observed_holder(), st.renewals,
-                         st.failures,
-                         st.last_error.empty() ? ""
-                                               : " last_error=" + st.last_error);
+      return describe(self->state);
     },
   };
 }

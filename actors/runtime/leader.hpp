@@ -9,6 +9,7 @@
 // the process stops every writer and exits non-zero. `shutdown` releases
 // the Lease (holder cleared, leaseDurationSeconds 1).
 
+#include "actors/runtime/actor_registry.hpp"
 #include "k8s/client/api_client.hpp"
 #include "k8s/client/leader_lease.hpp"
 #include "messages/controller_types.hpp"
@@ -73,13 +74,16 @@ struct leader_state {
   uint64_t renewals = 0;
   uint64_t failures = 0;
   std::string last_error;
+  /// Its /debug/actors entry (may be null).
+  entry_ptr entry;
 };
 
-/// The LEADER; `status` is shared with the metric and the exit check.
+/// The LEADER; `status` is shared with the metric and the exit check;
+/// `entry` is its /debug/actors entry (may be null).
 leader_actor::behavior_type
 leader(leader_actor::stateful_pointer<leader_state> self,
        std::shared_ptr<k8s::api_client> api, k8s::lease_config cfg,
-       std::shared_ptr<leader_status> status);
+       std::shared_ptr<leader_status> status, entry_ptr entry);
 
 /// Decodes a Lease or Event answer on the client's thread (no exceptions).
 api_outcome to_outcome(const k8s::http_result& r);

@@ -36,6 +36,23 @@ k8s::resource_ref events_ref(const std::string& ns, const std::string& name) {
   return r;
 }
 
+std::string describe(const recorder_state& st) {
+  auto& c = st.counts;
+  return fmt::format("written={} skipped={} dropped={} failed={} queue={}",
+                     c.written, c.skipped, c.dropped, c.failed,
+                     st.queue.size());
+}
+
+/// Top of every handler: /debug/actors statistics.
+void touch(self_ptr self) {
+  if (auto& e = self->state.entry) {
+    e->handled(self);
+    e->set_state(describe(self->state));
+    if (!self->state.last_error.empty())
+      e->set_error(self->state.last_error);
+  }
+}
+
 void send_current(self_ptr self) {
   auto& st = self->state;
   st.pending = st.next_id++;
@@ -133,13 +150,16 @@ void on_done(self_ptr self, const api_outcome& out) {
 
 recorder_actor::behavior_type
 recorder(recorder_actor::stateful_pointer<recorder_state> self,
-         std::shared_ptr<k8s::api_client> api, recorder_config cfg) {
+         std::shared_ptr<k8s::api_client> api, recorder_config cfg,
+         entry_ptr entry) {
   auto& st = self->state;
   st.api = std::move(api);
+  st.entry = std::move(entry);
   st.correlator.emplace(cfg.correlator);
   st.cfg = std::move(cfg);
   return {
     [self](event_request& in) {
+      touch(self);
       auto& st = self->state;
       if (st.queue.size() >= st.cfg.queue_limit) {
         ++st.counts.dropped;
@@ -150,6 +170,7 @@ recorder(recorder_actor::stateful_pointer<recorder_state> self,
       pump(self);
     },
     [self](atom::http_done, uint64_t id, api_outcome& out) {
+      touch(self);
       if (id != self->state.pending)
         return; // stale (rule 18)
       on_done(self, out);
@@ -168,10 +189,7 @@ recorder(recorder_actor::stateful_pointer<recorder_state> self,
       return st.flush_waiters.back();
     },
     [self](atom::status) -> std::string {
-      auto& c = self->state.counts;
-      return fmt::format("written={} skipped={} dropped={} failed={} queue={}",
-                         c.written, c.skipped, c.dropped, c.failed,
-                         self->state.queue.size());
+      return describe(self->state);
     },
   };
 }

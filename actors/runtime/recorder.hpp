@@ -7,6 +7,7 @@
 // full, like client-go's broadcaster); failed writes retry up to 12 times,
 // 10 s apart, then are logged and dropped. Never crashes on an API failure.
 
+#include "actors/runtime/actor_registry.hpp"
 #include "k8s/client/api_client.hpp"
 #include "k8s/client/event_correlator.hpp"
 #include "messages/controller_types.hpp"
@@ -57,11 +58,14 @@ struct recorder_state {
   recorder_counts counts;
   std::string last_error;
   std::vector<caf::typed_response_promise<bool>> flush_waiters;
+  /// Its /debug/actors entry (may be null).
+  entry_ptr entry;
 };
 
-/// The RECORDER.
+/// The RECORDER; `entry` is its /debug/actors entry (may be null).
 recorder_actor::behavior_type
 recorder(recorder_actor::stateful_pointer<recorder_state> self,
-         std::shared_ptr<k8s::api_client> api, recorder_config cfg);
+         std::shared_ptr<k8s::api_client> api, recorder_config cfg,
+         entry_ptr entry);
 
 } // namespace kc::runtime

@@ -93,9 +93,9 @@ BOOST_AUTO_TEST_CASE(one_leads_and_release_hands_over) {
   KC_REQUIRE_SIM();
   auto sa = std::make_shared<leader_status>(2000ms);
   auto sb = std::make_shared<leader_status>(2000ms);
-  auto a = sys->spawn(kc::runtime::leader, api, lease("l1", "host-a_1"), sa);
+  auto a = sys->spawn(kc::runtime::leader, api, lease("l1", "host-a_1"), sa, kc::runtime::entry_ptr{});
   BOOST_REQUIRE(eventually([&] { return sa->leading(); }, 10s));
-  auto b = sys->spawn(kc::runtime::leader, api, lease("l1", "host-b_2"), sb);
+  auto b = sys->spawn(kc::runtime::leader, api, lease("l1", "host-b_2"), sb, kc::runtime::entry_ptr{});
   caf::scoped_actor self{*sys};
   self->send(b, caf::subscribe_atom_v, caf::actor_cast<caf::actor>(self));
   // B stays a candidate while A renews (well past one lease duration).
@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(one_leads_and_release_hands_over) {
 BOOST_AUTO_TEST_CASE(unreachable_api_means_lost_within_renew_deadline) {
   KC_REQUIRE_SIM();
   auto st = std::make_shared<leader_status>(2000ms);
-  auto a = sys->spawn(kc::runtime::leader, api, lease("l2", "host-c_3"), st);
+  auto a = sys->spawn(kc::runtime::leader, api, lease("l2", "host-c_3"), st, kc::runtime::entry_ptr{});
   caf::scoped_actor self{*sys};
   self->send(a, caf::subscribe_atom_v, caf::actor_cast<caf::actor>(self));
   BOOST_REQUIRE(eventually([&] { return st->leading(); }, 10s));

@@ -46,7 +46,7 @@ struct recorder_fixture {
     rc.correlator.host = "test-host";
     rc.correlator.instance = "test-host_0001";
     rc.retry_delay = 200ms;
-    return sys->spawn(kc::runtime::recorder, api, rc);
+    return sys->spawn(kc::runtime::recorder, api, rc, kc::runtime::entry_ptr{});
   }
 
   /// Waits until the recorder wrote everything; returns its status text.

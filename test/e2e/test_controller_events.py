@@ -10,7 +10,6 @@ against a sim by test/actors/recorder_test.cpp (the Debugger logic that
 produces reconcile failures comes in its own issue); this file runs that
 suite too when the actors_test binary is built.
 """
-import json
 import os
 import subprocess
 import sys

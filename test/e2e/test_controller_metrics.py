@@ -6,7 +6,6 @@ address. `promtool check metrics` accepts /metrics and a real Prometheus
 scrapes it (`up == 1`). Also: bad kubeconfig → one line, exit 2; SIGTERM →
 exit 0.
 """
-import json
 import os
 import shutil
 import signal
