@@ -58,7 +58,7 @@ std::vector<resource_type_ptr> builtin_resource_types() {
          {"status", "log", "exec"}),
     make("", "v1", "secrets", "secret", "Secret", true, all_verbs),
     make("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true,
-         all_verbs, {"sa"}),
+         all_verbs, {"sa"}, {}, {"token"}),
     make("", "v1", "services", "service", "Service", true,
          verbs_without_collection, {"svc"}, {"all"}),
     // admissionregistration.k8s.io/v1
@@ -68,6 +68,18 @@ std::vector<resource_type_ptr> builtin_resource_types() {
     make(adm, "v1", "validatingwebhookconfigurations",
          "validatingwebhookconfiguration", "ValidatingWebhookConfiguration",
          false, all_verbs, {}, {"api-extensions"}),
+    // authentication.k8s.io/v1, authorization.k8s.io/v1: create-only
+    // reviews answered by the control plane (k8s/sim/access_review.cpp).
+    make("authentication.k8s.io", "v1", "selfsubjectreviews", "",
+         "SelfSubjectReview", false, {"create"}),
+    make("authentication.k8s.io", "v1", "tokenreviews", "", "TokenReview",
+         false, {"create"}),
+    make("authorization.k8s.io", "v1", "localsubjectaccessreviews", "",
+         "LocalSubjectAccessReview", true, {"create"}),
+    make("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "",
+         "SelfSubjectAccessReview", false, {"create"}),
+    make("authorization.k8s.io", "v1", "subjectaccessreviews", "",
+         "SubjectAccessReview", false, {"create"}),
     // apiextensions.k8s.io/v1
     make("apiextensions.k8s.io", "v1", "customresourcedefinitions",
          "customresourcedefinition", "CustomResourceDefinition", false,

@@ -138,6 +138,8 @@ sub_info subresource_info(const resource_type& t, const std::string& sub) {
     return {"autoscaling", "v1", "Scale", {"get", "patch", "update"}};
   if (sub == "log")
     return {t.group, t.version, "Pod", {"get"}};
+  if (sub == "token")
+    return {"authentication.k8s.io", "v1", "TokenRequest", {"create"}};
   if (sub == "exec")
     return {t.group, t.version, "PodExecOptions", {"create", "get"}};
   return {t.group, t.version, t.kind, {"get", "patch", "update"}};

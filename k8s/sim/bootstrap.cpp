@@ -1,6 +1,7 @@
 #include "k8s/sim/bootstrap.hpp"
 
 #include "k8s/sim/control_plane.hpp"
+#include "k8s/sim/rbac.hpp"
 
 #include <sys/utsname.h>
 
@@ -145,6 +146,7 @@ void control_plane::bootstrap() {
       tx.put("namespaces", make_namespace(ns));
       tx.put("serviceaccounts", default_service_account(ns));
     }
+    bootstrap_rbac(tx); // ADR 0007
     for (int i = 1; i <= cfg.nodes; ++i) {
       tx.put("nodes", make_node(i));
       tx.put("leases.coordination.k8s.io", make_node_lease(i));

@@ -7,6 +7,7 @@
 #include "k8s/sim/certs.hpp"
 #include "k8s/sim/fault.hpp"
 #include "k8s/sim/request.hpp"
+#include "k8s/sim/sa_tokens.hpp"
 #include "k8s/sim/server.hpp"
 #include "k8s/sim/store.hpp"
 
@@ -51,6 +52,8 @@ public:
   store objects;
   cluster_certs certs;
   std::string token;
+  /// Signs and checks ServiceAccount tokens (sa_tokens.hpp).
+  token_signer sa_signer;
   /// "host:port" as clients reach it.
   std::string address;
   /// The test and fault API (ADR 0012; hooks active with cfg.fault_api).

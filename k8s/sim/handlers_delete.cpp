@@ -1,6 +1,7 @@
 // DELETE and deletecollection with DeleteOptions from the body or the query
 // (api:A4); the deletion itself is k8s/sim/deletion.cpp (ADR 0005).
 
+#include "k8s/sim/admission.hpp"
 #include "k8s/sim/deletion.hpp"
 #include "k8s/sim/handlers.hpp"
 #include "k8s/sim/views.hpp"
@@ -26,6 +27,8 @@ api_response control_plane::do_delete(api_request& req, route& r) {
     return std::move(*bad);
   auto& opts = std::get<delete_options>(parsed);
   auto& t = *r.type;
+  if (auto denied = admit(*this, req, r, "DELETE", nullptr)) // ADR 0008
+    return std::move(*denied);
   delete_outcome out;
   objects.transact([&](txn& tx) {
     out = delete_object(*this, tx, t, r.ns, r.name, opts);

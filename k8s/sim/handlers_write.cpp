@@ -2,6 +2,7 @@
 // dryRun.
 
 #include "k8s/api/validation.hpp"
+#include "k8s/sim/admission.hpp"
 #include "k8s/sim/apply.hpp"
 #include "k8s/sim/bootstrap.hpp"
 #include "k8s/sim/deletion.hpp"
@@ -182,6 +183,8 @@ api_response control_plane::do_create(api_request& req, route& r) {
   ok.code = 201;
   if (auto bad = validate(req, t, obj, r.ns, ok))
     return std::move(*bad);
+  if (auto denied = admit(*this, req, r, "CREATE", &obj)) // ADR 0008
+    return std::move(*denied);
   auto applied_fields
     = is_apply(req) ? metadata_of(obj)["managedFields"] : json::value{};
   prepare_create(t, obj);
@@ -257,6 +260,8 @@ api_response control_plane::do_update(api_request& req, route& r) {
   api_response ok;
   if (auto bad = validate(req, t, obj, r.ns, ok))
     return std::move(*bad);
+  if (auto denied = admit(*this, req, r, "UPDATE", &obj)) // ADR 0008
+    return std::move(*denied);
   obj = to_storage(t, std::move(obj));
   auto rv = meta_str(obj, "resourceVersion");
   auto key = storage_key(t);

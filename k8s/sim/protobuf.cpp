@@ -295,6 +295,29 @@ const schema service_spec{{{1, "ports", ft::rep_msg, &service_port},
                            {7, "sessionAffinity", ft::str},
                            {10, "externalName", ft::str}}};
 const schema namespace_spec{{{1, "finalizers", ft::rep_str}}};
+// authentication.k8s.io/v1 and authorization.k8s.io/v1 (ADR 0007).
+const schema bound_ref{{{1, "kind", ft::str},
+                        {2, "apiVersion", ft::str},
+                        {3, "name", ft::str},
+                        {4, "uid", ft::str}}};
+const schema token_request_spec{{{1, "audiences", ft::rep_str},
+                                 {3, "boundObjectRef", ft::msg, &bound_ref},
+                                 {4, "expirationSeconds", ft::i64}}};
+const schema resource_attributes{{{1, "namespace", ft::str},
+                                  {2, "verb", ft::str},
+                                  {3, "group", ft::str},
+                                  {4, "version", ft::str},
+                                  {5, "resource", ft::str},
+                                  {6, "subresource", ft::str},
+                                  {7, "name", ft::str}}};
+const schema non_resource_attributes{{{1, "path", ft::str},
+                                      {2, "verb", ft::str}}};
+const schema access_review_spec{
+  {{1, "resourceAttributes", ft::msg, &resource_attributes},
+   {2, "nonResourceAttributes", ft::msg, &non_resource_attributes},
+   {3, "user", ft::str},
+   {4, "groups", ft::rep_str},
+   {6, "uid", ft::str}}};
 
 
 const std::map<std::string, schema> kinds = {
@@ -326,6 +349,19 @@ const std::map<std::string, schema> kinds = {
   {"Deployment",
    {{{1, "metadata", ft::msg, &object_meta},
      {2, "spec", ft::msg, &deployment_spec}}}},
+  {"TokenRequest",
+   {{{1, "metadata", ft::msg, &object_meta},
+     {2, "spec", ft::msg, &token_request_spec}}}},
+  {"SelfSubjectReview", {{{1, "metadata", ft::msg, &object_meta}}}},
+  {"SelfSubjectAccessReview",
+   {{{1, "metadata", ft::msg, &object_meta},
+     {2, "spec", ft::msg, &access_review_spec}}}},
+  {"SubjectAccessReview",
+   {{{1, "metadata", ft::msg, &object_meta},
+     {2, "spec", ft::msg, &access_review_spec}}}},
+  {"LocalSubjectAccessReview",
+   {{{1, "metadata", ft::msg, &object_meta},
+     {2, "spec", ft::msg, &access_review_spec}}}},
 };
 
 const schema type_meta{{{1, "apiVersion", ft::str}, {2, "kind", ft::str}}};

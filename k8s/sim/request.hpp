@@ -25,6 +25,12 @@ struct api_request {
   std::string body;
   /// True once the credentials were accepted (or with insecure HTTP).
   bool authenticated = false;
+  /// The (possibly impersonated) user, uid and groups (authn.hpp).
+  std::string user;
+  std::string uid;
+  std::vector<std::string> groups;
+  /// Impersonate-* headers: lower-case name, value.
+  std::vector<std::pair<std::string, std::string>> impersonate;
 
   /// The first value of query parameter `name`, or null.
   const std::string* param(std::string_view name) const {

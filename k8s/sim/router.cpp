@@ -3,6 +3,7 @@
 
 #include "k8s/api/discovery.hpp"
 #include "k8s/api/openapi.hpp"
+#include "k8s/sim/authz.hpp"
 #include "k8s/sim/control_plane.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -69,6 +70,8 @@ api_response control_plane::handle(api_request& req) {
     return text_response("ok");
   if (!req.authenticated)
     return from_status(k8s::status_unauthorized());
+  if (auto denied = authorize_request(*this, req)) // ADR 0007
+    return std::move(*denied);
   if (p.rfind("/fault/v1/", 0) == 0)
     return cfg.fault_api ? faults.serve(req)
                          : from_status(k8s::status_not_found_path());
@@ -174,6 +177,8 @@ api_response control_plane::route_api(api_request& req) {
 }
 
 api_response control_plane::serve(api_request& req, route& r) {
+  if (auto answered = authorize_route(*this, req, r)) // ADR 0007
+    return std::move(*answered);
   auto& m = req.method;
   bool collection = r.name.empty();
   if (r.sub == "log")

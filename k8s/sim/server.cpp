@@ -185,6 +185,11 @@ uint64_t server::revision() const {
   return plane_->objects.revision();
 }
 
+std::string server::issue_token(const std::string& ns, const std::string& sa) {
+  auto t = kc::sim::issue_token(*plane_, ns, sa);
+  return t ? t->token : std::string{};
+}
+
 control_plane& server::plane() {
   return *plane_;
 }

@@ -110,6 +110,10 @@ public:
   /// The current global revision.
   uint64_t revision() const;
 
+  /// A token of ServiceAccount `ns`/`sa` (1 h; "" if it does not exist).
+  /// More options: kc::sim::issue_token (sa_tokens.hpp, ADR 0007).
+  std::string issue_token(const std::string& ns, const std::string& sa);
+
   /// The internals (store, registry), for in-process simulated components.
   control_plane& plane();
 

@@ -1,8 +1,11 @@
 #include "k8s/sim/session.hpp"
 
+#include "k8s/sim/authn.hpp"
+
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <cctype>
 #include <type_traits>
 
 namespace kc::sim {
@@ -54,22 +57,20 @@ void session<Stream>::do_read() {
 }
 
 template <class Stream>
-bool session<Stream>::authenticate(
-  const http::request<http::string_body>& req) {
-  if constexpr (!is_tls<Stream>) {
-    return true;
-  } else {
-    auto auth = req[http::field::authorization];
-    if (auth.size() > 7 && beast::iequals(auth.substr(0, 7), "Bearer ")
-        && auth.substr(7) == cp_.token)
-      return true;
-    auto ssl = stream_.native_handle();
-    X509* peer = SSL_get1_peer_certificate(ssl);
-    bool ok = peer && SSL_get_verify_result(ssl) == X509_V_OK;
-    if (peer)
-      X509_free(peer);
-    return ok;
-  }
+void session<Stream>::authenticate(const http::request<http::string_body>& msg,
+                                   api_request& req) {
+  // ADR 0007: users, groups and the Impersonate-* headers.
+  for (auto& f : msg)
+    if (is_impersonation_header(f.name_string())) {
+      std::string name(f.name_string());
+      for (auto& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.impersonate.emplace_back(std::move(name), std::string(f.value()));
+    }
+  ssl_st* ssl = nullptr;
+  if constexpr (is_tls<Stream>)
+    ssl = stream_.native_handle();
+  kc::sim::authenticate(cp_, msg[http::field::authorization], ssl, req);
 }
 
 template <class Stream>
@@ -88,7 +89,7 @@ void session<Stream>::on_read(beast::error_code ec, std::size_t) {
   req.accept = std::string(msg[http::field::accept]);
   req.content_type = std::string(msg[http::field::content_type]);
   req.body = std::move(msg.body());
-  req.authenticated = authenticate(msg);
+  authenticate(msg, req);
   if (cp_.cfg.fault_api && req.authenticated && cp_.faults.should_reset(req)) {
     // Fault API (ADR 0012): abort with a TCP RST, no answer.
     beast::error_code lec;

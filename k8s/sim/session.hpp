@@ -45,7 +45,8 @@ private:
   void on_read(beast::error_code ec, std::size_t);
   void respond(api_response&& resp, bool keep_alive);
   void on_write(bool keep_alive, beast::error_code ec, std::size_t);
-  bool authenticate(const http::request<http::string_body>& req);
+  void authenticate(const http::request<http::string_body>& msg,
+                    api_request& req);
   void close();
   void linger();
 
