@@ -43,11 +43,6 @@ int run_sim(const arguments& args) {
   if (!flags.positional().empty())
     return usage_error("sim", "unexpected argument \""
                                 + flags.positional().front() + "\"");
-  if (kubelet == "process") {
-    std::cerr << "kubecombo sim: --kubelet process is not available yet "
-                 "(use --kubelet stage)\n";
-    return 2;
-  }
   // Block the stop signals in every thread; this one waits for them.
   block_termination_signals();
 
@@ -56,6 +51,7 @@ int run_sim(const arguments& args) {
   cfg.nodes = static_cast<int>(nodes);
   cfg.insecure_http = insecure;
   cfg.fault_api = fault_api;
+  cfg.kubelet = kubelet;
   cfg.kubeconfig_out = kubeconfig_out;
   sim::server srv{cfg};
   try {

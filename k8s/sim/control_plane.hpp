@@ -56,6 +56,8 @@ public:
   token_signer sa_signer;
   /// "host:port" as clients reach it.
   std::string address;
+  /// The process kubelet's state directory (pod logs; ADR 0071), "" else.
+  std::string kubelet_dir;
   /// The test and fault API (ADR 0012; hooks active with cfg.fault_api).
   fault_injector faults{*this};
 

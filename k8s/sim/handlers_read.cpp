@@ -1,6 +1,7 @@
 // GET, LIST and pod logs.
 
 #include "k8s/sim/handlers.hpp"
+#include "k8s/sim/kubelet/pod_log.hpp"
 #include "k8s/sim/protobuf.hpp"
 #include "k8s/sim/views.hpp"
 
@@ -214,10 +215,11 @@ api_response control_plane::do_log(api_request& req, route& r) {
       && std::find(names.begin(), names.end(), container) == names.end())
     return from_status(k8s::status_bad_request(
       "container " + container + " is not valid for pod " + r.name));
-  // Stage mode runs nothing, so every log is empty.
-  api_response out;
-  out.content_type = "text/plain";
-  return out;
+  // The process kubelet's log (ADR 0071); empty in stage mode.
+  return pod_log_response(kubelet_dir, s->obj,
+                          container.empty() && !names.empty() ? names.front()
+                                                              : container,
+                          req);
 }
 
 } // namespace kc::sim

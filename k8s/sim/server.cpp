@@ -4,6 +4,8 @@
 #include "k8s/sim/garbage_collector.hpp"
 #include "k8s/sim/http_server.hpp"
 #include "k8s/sim/kubeconfig.hpp"
+#include "k8s/sim/kubelet/kubelet.hpp"
+#include "k8s/sim/kubelet/node_network.hpp"
 
 #include <algorithm>
 #include <condition_variable>
@@ -48,6 +50,7 @@ struct running_state {
   std::string temp_dir;
   uint16_t port = 0;
   std::thread janitor;
+  std::unique_ptr<kubelet> node_agent; // ADR 0070
   std::unique_ptr<garbage_collector> gc; // ADR 0005
   std::mutex mtx;
   std::condition_variable cv;
@@ -84,7 +87,7 @@ void server::start() {
   auto& cp = *plane_;
   cp.token = random_hex(48);
   if (!cfg_.insecure_http)
-    cp.certs = generate_certs({host});
+    cp.certs = generate_certs(with_kubelet_hosts(cfg_, host)); // ADR 0072
   st.gc = std::make_unique<garbage_collector>(cp); // before any write
   cp.bootstrap();
   st.gc->start();
@@ -97,6 +100,8 @@ void server::start() {
   cp.address = host_port;
   st.url = (cfg_.insecure_http ? "http://" : "https://") + host_port;
   st.http->run(cfg_.threads);
+  if ((st.node_agent = make_kubelet(cp)))
+    st.node_agent->start();
   st.kubeconfig = render_kubeconfig(
     {st.url, cp.certs.ca.cert, cp.token, cp.certs.admin.cert,
      cp.certs.admin.key});
@@ -120,6 +125,9 @@ void server::stop() {
   auto& st = *run_;
   if (!st.http)
     return;
+  if (st.node_agent)
+    st.node_agent->stop();
+  st.node_agent.reset();
   st.gc.reset(); // stops its thread
   plane_->objects.drop_watches();
   st.http->stop();

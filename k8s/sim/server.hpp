@@ -57,6 +57,9 @@ struct server_config {
   std::size_t watcher_queue_limit = 20000;
   /// I/O threads serving HTTP.
   int threads = 2;
+  /// The kubelet (ADR 0070): "stage" moves bound pods to Running,
+  /// "process" runs their containers, "none" leaves pods alone.
+  std::string kubelet = "stage";
 };
 
 /// The running control plane: store, watch hub, HTTP(S) listener.

@@ -1,6 +1,7 @@
 #include "k8s/sim/session.hpp"
 
 #include "k8s/sim/authn.hpp"
+#include "k8s/sim/kubelet/exec_ws.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -90,6 +91,10 @@ void session<Stream>::on_read(beast::error_code ec, std::size_t) {
   req.content_type = std::string(msg[http::field::content_type]);
   req.body = std::move(msg.body());
   authenticate(msg, req);
+  if (req.authenticated && is_exec_upgrade(msg, req.path)) { // ADR 0073
+    closed_ = true;
+    return start_exec(std::move(stream_), std::move(msg), cp_, req);
+  }
   if (cp_.cfg.fault_api && req.authenticated && cp_.faults.should_reset(req)) {
     // Fault API (ADR 0012): abort with a TCP RST, no answer.
     beast::error_code lec;
