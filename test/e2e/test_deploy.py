@@ -265,3 +265,38 @@ def test_webhook_objects_apply(kubectl, webhook_overlay):
     assert rc == 0, err
     assert "mutatingwebhookconfiguration.admissionregistration.k8s.io/kubecombo-defaulting" in out
     assert "validatingwebhookconfiguration.admissionregistration.k8s.io/kubecombo-validation" in out
+
+
+CONTROLLER_SA = "system:serviceaccount:kubecombo-system:kubecombo-controller"
+
+
+def can_i(kubectl, *args):
+    rc, out, err = kubectl("auth", "can-i", *args, "--as=" + CONTROLLER_SA)
+    if "could not find the requested resource" in err:
+        pytest.skip("SKIP: this control plane has no SelfSubjectAccessReview/impersonation")
+    answer = out.strip().split(" ")[0] if out.strip() else ""
+    assert answer in ("yes", "no"), (args, out, err)
+    return answer == "yes"
+
+
+def test_controller_rbac_under_the_control_planes_authorizer(kubectl):
+    """The applied RBAC, evaluated by the control plane for the controller's
+    ServiceAccount: enough for what it does, nothing beyond."""
+    rc, _, err = kubectl("apply", "-k", DEPLOY)
+    assert rc == 0, err
+    allowed = [("watch", "debuggers." + GROUP, "-A"), ("patch", "debuggers." + GROUP + "/status", "-n", "x"),
+               ("create", "pods", "-n", "x"), ("delete", "pods", "-n", "x"),
+               ("update", "daemonsets.apps", "-n", "x"), ("watch", "configmaps", "-A"),
+               ("create", "events", "-n", "x"), ("create", "serviceaccounts", "-n", "x"),
+               ("create", "roles.rbac.authorization.k8s.io", "-n", "x"),
+               ("list", "nodes"),
+               ("create", "leases.coordination.k8s.io", "-n", "kubecombo-system"),
+               ("update", "leases.coordination.k8s.io/kubecombo-controller", "-n", "kubecombo-system")]
+    denied = [("get", "secrets", "-n", "x"), ("create", "deployments.apps", "-n", "x"),
+              ("update", "debuggers." + GROUP, "-n", "x"), ("create", "pods/exec", "-n", "x"),
+              ("update", "leases.coordination.k8s.io/other", "-n", "kubecombo-system"),
+              ("create", "leases.coordination.k8s.io", "-n", "default")]
+    for args in allowed:
+        assert can_i(kubectl, *args), ("should be allowed", args)
+    for args in denied:
+        assert not can_i(kubectl, *args), ("should be denied", args)
