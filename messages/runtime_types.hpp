@@ -6,6 +6,7 @@
 // with `cfg.add_message_types<caf::id_block::kc_runtime>()`.
 
 #include "messages/atoms.hpp"
+#include "messages/type_ids.hpp"
 #include "messages/types.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>

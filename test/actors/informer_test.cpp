@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
 using namespace std::chrono_literals;
