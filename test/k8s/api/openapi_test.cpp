@@ -63,7 +63,9 @@ BOOST_AUTO_TEST_CASE(index_lists_every_group_version) {
                              "apis/coordination.k8s.io/v1",
                              "apis/rbac.authorization.k8s.io/v1",
                              "apis/admissionregistration.k8s.io/v1",
-                             "apis/apiextensions.k8s.io/v1"};
+                             "apis/apiextensions.k8s.io/v1",
+                             "apis/authentication.k8s.io/v1",
+                             "apis/authorization.k8s.io/v1"};
   BOOST_TEST(paths.size() == want.size());
   for (auto& w : want)
     BOOST_TEST(paths.contains(w), w);
