@@ -55,7 +55,7 @@ std::vector<resource_type_ptr> builtin_resource_types() {
          verbs_without_collection, {"ns"}),
     make("", "v1", "nodes", "node", "Node", false, all_verbs, {"no"}),
     make("", "v1", "pods", "pod", "Pod", true, all_verbs, {"po"}, {"all"},
-         {"status", "log", "exec"}),
+         {"status", "log", "exec", "binding"}),
     make("", "v1", "secrets", "secret", "Secret", true, all_verbs),
     make("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true,
          all_verbs, {"sa"}, {}, {"token"}),
@@ -89,6 +89,8 @@ std::vector<resource_type_ptr> builtin_resource_types() {
          all_verbs, {"ds"}, {"all"}, {"status"}),
     make("apps", "v1", "deployments", "deployment", "Deployment", true,
          all_verbs, {"deploy"}, {"all"}, {"status", "scale"}),
+    make("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true,
+         all_verbs, {"rs"}, {"all"}, {"status", "scale"}),
     // coordination.k8s.io/v1
     make("coordination.k8s.io", "v1", "leases", "lease", "Lease", true,
          all_verbs),

@@ -95,6 +95,9 @@ constexpr const char* compact_defs = R"json({
 "apps.DaemonSet": {"spec":{"minReadySeconds":"i","revisionHistoryLimit":"i",
   "selector":"@meta.LabelSelector","template":"@core.PodTemplateSpec",
   "updateStrategy":"o"},"status":"o"},
+"apps.ReplicaSet": {"spec":{"minReadySeconds":"i","replicas":"i",
+  "selector":"@meta.LabelSelector","template":"@core.PodTemplateSpec"},
+  "status":"o"},
 "coordination.Lease": {"spec":{"acquireTime":"t","holderIdentity":"s",
   "leaseDurationSeconds":"i","leaseTransitions":"i","preferredHolder":"s",
   "renewTime":"t","strategy":"s"}},
@@ -232,6 +235,7 @@ std::string builtin_schema_name(const std::string& group,
   static const char* kinds[]
     = {"ConfigMap", "Secret", "Namespace", "ServiceAccount", "Endpoints",
        "Node", "Event", "Service", "Pod", "Deployment", "DaemonSet", "Lease",
+       "ReplicaSet",
        "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
        "CustomResourceDefinition"};

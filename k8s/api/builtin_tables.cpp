@@ -34,6 +34,19 @@ std::vector<printer_column> with_name(std::vector<printer_column> rest) {
   return rest;
 }
 
+/// ReplicaSet rows (printReplicaSet), reusing the Deployment cells for name,
+/// age, containers, images and selector.
+json::array replicaset_cells(const json::object& o, clock_point now) {
+  auto d = deployment_cells(o, now);
+  auto num = [&](const char* part, const char* key, int64_t fallback) {
+    auto p = o.if_contains(part);
+    auto v = p && p->is_object() ? p->as_object().if_contains(key) : nullptr;
+    return v && v->is_int64() ? v->as_int64() : fallback;
+  };
+  return {d[0], num("spec", "replicas", 1), num("status", "replicas", 0),
+          num("status", "readyReplicas", 0), d[4], d[5], d[6], d[7]};
+}
+
 } // namespace
 
 const builtin_table* find_builtin_table(const resource_type& t) {
@@ -93,6 +106,18 @@ const builtin_table* find_builtin_table(const resource_type& t) {
       return v;
     }(),
     daemonset_cells};
+  static const builtin_table replicasets{
+    [] {
+      auto v = with_name({col("Desired", "integer", "Number of desired pods."),
+                          col("Current", "integer", "Number of actively "
+                                                    "running pods."),
+                          col("Ready", "integer", "Number of pods marked "
+                                                  "ready."),
+                          age()});
+      v.insert(v.end(), workload_wide.begin(), workload_wide.end());
+      return v;
+    }(),
+    replicaset_cells};
   static const builtin_table namespaces{
     with_name({col("Status", "string", "The status of the namespace"), age()}),
     namespace_cells};
@@ -153,7 +178,7 @@ const builtin_table* find_builtin_table(const resource_type& t) {
     {"Pod", &pods}, {"Node", &nodes}, {"Namespace", &namespaces},
     {"ConfigMap", &configmaps}, {"Secret", &secrets}, {"Service", &services},
     {"ServiceAccount", &serviceaccounts}, {"Endpoints", &endpoints},
-    {"Deployment", &deployments}, {"DaemonSet", &daemonsets},
+    {"Deployment", &deployments}, {"DaemonSet", &daemonsets}, {"ReplicaSet", &replicasets},
     {"Lease", &leases}, {"Role", &created_at}, {"ClusterRole", &created_at},
     {"RoleBinding", &bindings}, {"ClusterRoleBinding", &bindings},
     {"CustomResourceDefinition", &created_at},

@@ -148,8 +148,13 @@ void control_plane::bootstrap() {
     }
     bootstrap_rbac(tx); // ADR 0007
     for (int i = 1; i <= cfg.nodes; ++i) {
-      tx.put("nodes", make_node(i));
-      tx.put("leases.coordination.k8s.io", make_node_lease(i));
+      auto node = tx.put("nodes", make_node(i));
+      // The kubelet's Lease is owned by its Node (ADR 0009).
+      auto lease = make_node_lease(i);
+      metadata_of(lease)["ownerReferences"] = json::array{json::object{
+        {"apiVersion", "v1"}, {"kind", "Node"}, {"name", node->name},
+        {"uid", meta_str(node->obj, "uid")}}};
+      tx.put("leases.coordination.k8s.io", std::move(lease));
     }
   });
 }

@@ -3,6 +3,7 @@
 
 #include "k8s/api/discovery.hpp"
 #include "k8s/api/openapi.hpp"
+#include "k8s/sim/cluster/scheduler.hpp"
 #include "k8s/sim/authz.hpp"
 #include "k8s/sim/control_plane.hpp"
 
@@ -206,6 +207,11 @@ api_response control_plane::serve(api_request& req, route& r) {
   }
   if (r.watch_prefix)
     return from_status(k8s::status_not_found_path());
+  if (r.sub == "binding" && !collection) // ADR 0009
+    return m == "POST" ? cluster::serve_binding(*this, req, r.ns, r.name)
+                       : from_status(k8s::status_method_not_allowed(
+                           "the server does not allow this method on the "
+                           "requested resource"));
   if (m == "POST" && collection && r.sub.empty())
     return do_create(req, r);
   if (m == "PUT" && !collection)

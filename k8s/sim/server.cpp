@@ -1,5 +1,6 @@
 #include "k8s/sim/server.hpp"
 
+#include "k8s/sim/cluster/runtime.hpp"
 #include "k8s/sim/control_plane.hpp"
 #include "k8s/sim/garbage_collector.hpp"
 #include "k8s/sim/http_server.hpp"
@@ -50,8 +51,9 @@ struct running_state {
   std::string temp_dir;
   uint16_t port = 0;
   std::thread janitor;
-  std::unique_ptr<kubelet> node_agent; // ADR 0070
   std::unique_ptr<garbage_collector> gc; // ADR 0005
+  std::unique_ptr<kubelet> node_agent; // ADR 0070
+  std::unique_ptr<cluster::runtime> cluster; // ADR 0009
   std::mutex mtx;
   std::condition_variable cv;
   bool stopping = false;
@@ -102,6 +104,9 @@ void server::start() {
   st.http->run(cfg_.threads);
   if ((st.node_agent = make_kubelet(cp)))
     st.node_agent->start();
+  st.cluster = std::make_unique<cluster::runtime>(
+    cp, cluster::runtime_options{cfg_.scheduler, cfg_.controllers});
+  st.cluster->start();
   st.kubeconfig = render_kubeconfig(
     {st.url, cp.certs.ca.cert, cp.token, cp.certs.admin.cert,
      cp.certs.admin.key});
@@ -125,6 +130,7 @@ void server::stop() {
   auto& st = *run_;
   if (!st.http)
     return;
+  st.cluster.reset(); // scheduler and controllers (ADR 0009)
   if (st.node_agent)
     st.node_agent->stop();
   st.node_agent.reset();

@@ -60,6 +60,10 @@ struct server_config {
   /// The kubelet (ADR 0070): "stage" moves bound pods to Running,
   /// "process" runs their containers, "none" leaves pods alone.
   std::string kubelet = "stage";
+  /// The scheduler binds pods without spec.nodeName (ADR 0009).
+  bool scheduler = true;
+  /// The DaemonSet, Deployment and ReplicaSet controllers (ADR 0009).
+  bool controllers = true;
 };
 
 /// The running control plane: store, watch hub, HTTP(S) listener.

@@ -23,11 +23,14 @@ struct rs_view {
   int64_t spec = 0, status = 0, ready = 0, available = 0;
 };
 
+/// A ReplicaSet's counts. Its status lags behind a scale-down until the
+/// ReplicaSet controller acted, so availability is capped at spec.replicas
+/// (otherwise a second scale-down could take more pods than allowed).
 rs_view view(const stored_ptr& rs) {
-  return {rs, int_at(rs->obj, "spec.replicas", 1),
-          int_at(rs->obj, "status.replicas"),
+  auto spec = int_at(rs->obj, "spec.replicas", 1);
+  return {rs, spec, int_at(rs->obj, "status.replicas"),
           int_at(rs->obj, "status.readyReplicas"),
-          int_at(rs->obj, "status.availableReplicas")};
+          std::min(spec, int_at(rs->obj, "status.availableReplicas"))};
 }
 
 /// The template without the pod-template-hash label (EqualIgnoreHash).
@@ -70,6 +73,7 @@ void scale(context& ctx, const json::object& d, rs_view& v, int64_t to,
                  + std::to_string(v.spec) + " to " + std::to_string(to),
                component);
   v.spec = to;
+  v.available = std::min(v.available, to);
 }
 
 } // namespace
