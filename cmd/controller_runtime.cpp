@@ -204,28 +204,35 @@ int run_controller_runtime(const controller_options& opts) {
       std::cerr.flush();
       std::_Exit(1);
     }
-    bool more = true;
-    while (more) {
+    // Drain leadership messages; act after the receive (no nested
+    // blocking request inside a receive handler).
+    bool became = false;
+    std::string who;
+    for (bool more = true; more;) {
       more = false;
       sub->receive(
           [&](leadership& l) {
             more = true;
-            if (!l.leading || writers)
-              return;
-            KC_INFO("root", {{"identity", l.identity}}, "became leader");
-            start_writers(root);
-            writers = true;
-            event_request ev;
-            ev.kind = "Lease";
-            ev.api_version = "coordination.k8s.io/v1";
-            ev.ns = lcfg.ns;
-            ev.name = lcfg.name;
-            ev.reason = "LeaderElection";
-            ev.message = l.identity + " became leader";
-            if (auto rec = child(sub, root, "recorder"))
-              caf::anon_send(rec, std::move(ev));
+            if (l.leading && !writers) {
+              became = true;
+              who = l.identity;
+            }
           },
           caf::after(milliseconds{0}) >> [] {});
+    }
+    if (became && !writers) {
+      KC_INFO("root", {{"identity", who}}, "became leader");
+      start_writers(root);
+      writers = true;
+      event_request ev;
+      ev.kind = "Lease";
+      ev.api_version = "coordination.k8s.io/v1";
+      ev.ns = lcfg.ns;
+      ev.name = lcfg.name;
+      ev.reason = "LeaderElection";
+      ev.message = who + " became leader";
+      if (auto rec = child(sub, root, "recorder"))
+        caf::anon_send(caf::actor_cast<recorder_actor>(rec), std::move(ev));
     }
   }
   // --- ordered shutdown: writers, Lease, Events, root -----------------

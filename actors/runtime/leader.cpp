@@ -246,6 +246,8 @@ leader(leader_actor::stateful_pointer<leader_state> self,
   KC_INFO(self, {{"identity", cfg.identity}},
           "attempting to acquire leader lease {}/{}", cfg.ns, cfg.name);
   st.elector.emplace(std::move(cfg));
+  if (st.entry)
+    st.entry->set_state(describe(st));
   self->send(self, atom::tick_v, st.timer_generation);
   return {
     [self](caf::subscribe_atom, caf::actor who) {

@@ -157,6 +157,8 @@ recorder(recorder_actor::stateful_pointer<recorder_state> self,
   st.entry = std::move(entry);
   st.correlator.emplace(cfg.correlator);
   st.cfg = std::move(cfg);
+  if (st.entry)
+    st.entry->set_state(describe(st));
   return {
     [self](event_request& in) {
       touch(self);
