@@ -269,6 +269,17 @@ supervisor_actor::behavior_type supervisor(self_ptr self,
   };
 }
 
+caf::error keep_exception_text(caf::scheduled_actor*, std::exception_ptr& x) {
+  try {
+    std::rethrow_exception(x);
+  } catch (const std::exception& e) {
+    return caf::make_error(caf::sec::runtime_error,
+                           std::string{"exception: "} + e.what());
+  } catch (...) {
+    return caf::make_error(caf::sec::runtime_error, "unknown exception");
+  }
+}
+
 supervisor_actor spawn_supervisor(caf::actor_system& sys,
                                   supervisor_config cfg) {
   return sys.spawn(supervisor, std::move(cfg));

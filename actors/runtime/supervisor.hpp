@@ -29,6 +29,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include <chrono>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,13 @@ struct supervisor_state {
   caf::error exit_reason;
   uint64_t grace_generation = 0;
 };
+
+/// An exception handler that keeps the exception's text in the exit
+/// reason (CAF's default keeps only sec::runtime_error), so that the
+/// SUPERVISOR's log and /debug/actors show the cause. Children install it:
+/// `self->set_exception_handler(kc::runtime::keep_exception_text);`
+caf::error keep_exception_text(caf::scheduled_actor* self,
+                               std::exception_ptr& x);
 
 /// The SUPERVISOR's behavior (spawn it with spawn_supervisor).
 supervisor_actor::behavior_type

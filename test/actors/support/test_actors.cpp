@@ -1,6 +1,7 @@
 #include "test/actors/support/test_actors.hpp"
 
 #include "actors/runtime/actor_registry.hpp"
+#include "actors/runtime/supervisor.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/event_based_actor.hpp>
@@ -16,6 +17,7 @@ namespace {
 caf::behavior worker(caf::event_based_actor* self, child_context ctx,
                      std::shared_ptr<child_log> log) {
   ++log->starts[ctx.name];
+  self->set_exception_handler(kc::runtime::keep_exception_text);
   self->attach_functor([log, name = ctx.name] { log->stops.push_back(name); });
   auto sum = std::make_shared<int>(0);
   return {
