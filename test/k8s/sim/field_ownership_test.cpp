@@ -56,7 +56,8 @@ BOOST_AUTO_TEST_CASE(leaves_round_trip_and_paths) {
   // Removing the last fields of an item removes the item.
   remove_path(pod, {"f:spec", "f:containers", "k:{\"name\":\"c\"}", "f:args"});
   remove_path(pod, {"f:spec", "f:containers", "k:{\"name\":\"c\"}", "f:image"});
-  BOOST_TEST(json::serialize(pod.at("spec")) == R"({})");
+  // ... and the maps it leaves empty.
+  BOOST_TEST(!pod.contains("spec"));
 }
 
 BOOST_AUTO_TEST_CASE(apply_conflicts_force_and_removal) {
