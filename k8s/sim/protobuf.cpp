@@ -295,7 +295,20 @@ const schema service_spec{{{1, "ports", ft::rep_msg, &service_port},
                            {7, "sessionAffinity", ft::str},
                            {10, "externalName", ft::str}}};
 const schema namespace_spec{{{1, "finalizers", ft::rep_str}}};
-// authentication.k8s.io/v1 and authorization.k8s.io/v1 (ADR 0007).
+// rbac.authorization.k8s.io/v1, authentication.k8s.io/v1 and
+// authorization.k8s.io/v1 (ADR 0007).
+const schema policy_rule{{{1, "verbs", ft::rep_str},
+                          {2, "apiGroups", ft::rep_str},
+                          {3, "resources", ft::rep_str},
+                          {4, "resourceNames", ft::rep_str},
+                          {5, "nonResourceURLs", ft::rep_str}}};
+const schema rbac_subject{{{1, "kind", ft::str},
+                           {2, "apiGroup", ft::str},
+                           {3, "name", ft::str},
+                           {4, "namespace", ft::str}}};
+const schema role_ref{{{1, "apiGroup", ft::str},
+                       {2, "kind", ft::str},
+                       {3, "name", ft::str}}};
 const schema bound_ref{{{1, "kind", ft::str},
                         {2, "apiVersion", ft::str},
                         {3, "name", ft::str},
@@ -349,6 +362,20 @@ const std::map<std::string, schema> kinds = {
   {"Deployment",
    {{{1, "metadata", ft::msg, &object_meta},
      {2, "spec", ft::msg, &deployment_spec}}}},
+  {"Role",
+   {{{1, "metadata", ft::msg, &object_meta},
+     {2, "rules", ft::rep_msg, &policy_rule}}}},
+  {"ClusterRole",
+   {{{1, "metadata", ft::msg, &object_meta},
+     {2, "rules", ft::rep_msg, &policy_rule}}}},
+  {"RoleBinding",
+   {{{1, "metadata", ft::msg, &object_meta},
+     {2, "subjects", ft::rep_msg, &rbac_subject},
+     {3, "roleRef", ft::msg, &role_ref}}}},
+  {"ClusterRoleBinding",
+   {{{1, "metadata", ft::msg, &object_meta},
+     {2, "subjects", ft::rep_msg, &rbac_subject},
+     {3, "roleRef", ft::msg, &role_ref}}}},
   {"TokenRequest",
    {{{1, "metadata", ft::msg, &object_meta},
      {2, "spec", ft::msg, &token_request_spec}}}},

@@ -126,6 +126,23 @@ std::optional<webhook_target> resolve_service(control_plane& cp,
   return std::nullopt;
 }
 
+/// The simulator only dials loopback and the node network 198.18.0.0/15
+/// (pod IPs of the stage kubelet are not real addresses).
+bool reachable(const std::string& host) {
+  if (host == "localhost")
+    return true;
+  beast::error_code ec;
+  auto a = net::ip::make_address(host, ec);
+  if (ec)
+    return false;
+  if (a.is_loopback())
+    return true;
+  if (!a.is_v4())
+    return false;
+  auto b = a.to_v4().to_bytes();
+  return b[0] == 198 && (b[1] == 18 || b[1] == 19);
+}
+
 } // namespace
 
 std::optional<webhook_target> resolve_webhook(control_plane& cp,
@@ -158,6 +175,12 @@ webhook_reply post_webhook(const webhook_target& t, const std::string& ca_pem,
                            const std::string& body,
                            std::chrono::milliseconds timeout) {
   webhook_reply out;
+  if (!reachable(t.host)) {
+    out.error = "dial tcp " + t.host + ":" + std::to_string(t.port)
+                + ": connect: network is unreachable (the simulator dials "
+                  "only loopback and 198.18.0.0/15)";
+    return out;
+  }
   net::io_context ioc;
   net::ssl::context ctx(net::ssl::context::tls_client);
   beast::error_code ec;
