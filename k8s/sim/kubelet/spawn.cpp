@@ -39,11 +39,14 @@ void mkdir_p(const char* path) {
   ::_exit(127);
 }
 
+/// Volume sources are opened at these descriptor numbers in the child.
+constexpr int first_mount_fd = 900;
+
 struct prepared {
   std::vector<char*> argv, envp;
   std::vector<std::string> targets, sources;
   std::vector<bool> ro, is_file;
-  std::vector<int> fds;
+  std::vector<std::string> paths;
   std::string upper, work, root, opts;
 };
 
@@ -93,9 +96,10 @@ process start(const spec& s, std::string& error) {
   for (auto& m : s.mounts) {
     // Opened here, mounted after chroot through /proc/self/fd/N, so
     // symlinks in mount paths (/var/run → /run) resolve inside the root.
-    int fd = ::open(m.source.c_str(), O_PATH | O_CLOEXEC);
-    p.fds.push_back(fd);
-    p.sources.push_back("/proc/self/fd/" + std::to_string(fd));
+    // (opened in the child's mount namespace at fixed numbers).
+    p.paths.push_back(m.source);
+    p.sources.push_back("/proc/self/fd/"
+                        + std::to_string(first_mount_fd + p.paths.size() - 1));
     p.targets.push_back(m.target);
     p.ro.push_back(m.read_only);
     struct stat st{};
@@ -140,6 +144,13 @@ process start(const spec& s, std::string& error) {
       for (int i = 0; i < 3; ++i)
         ::mount(sys[i], sys_targets[i].c_str(), nullptr, MS_BIND | MS_REC,
                 nullptr);
+      for (std::size_t i = 0; i < p.paths.size(); ++i) {
+        int src = ::open(p.paths[i].c_str(), O_PATH | O_CLOEXEC);
+        if (src < 0
+            || ::dup3(src, first_mount_fd + static_cast<int>(i), O_CLOEXEC) < 0)
+          fail(fd, 5);
+        ::close(src);
+      }
       if (::chroot(p.root.c_str()) != 0 || ::chdir("/") != 0)
         fail(fd, 6);
       for (std::size_t i = 0; i < p.targets.size(); ++i) {
@@ -179,9 +190,6 @@ process start(const spec& s, std::string& error) {
   }
   if (netns >= 0)
     ::close(netns);
-  for (int f : p.fds)
-    if (f >= 0)
-      ::close(f);
   ::close(outp[1]);
   ::close(errp[1]);
   ::close(status_p[1]);
