@@ -17,8 +17,6 @@ namespace json = boost::json;
 namespace {
 
 const std::string dss = "/apis/apps/v1/namespaces/default/daemonsets";
-const std::string deps = "/apis/apps/v1/namespaces/default/deployments";
-const std::string rss = "/apis/apps/v1/namespaces/default/replicasets";
 
 std::string ds_body(const std::string& name, const std::string& image,
                     const std::string& strategy,
@@ -29,16 +27,6 @@ std::string ds_body(const std::string& name, const std::string& image,
          + R"(,"template":{"metadata":{"labels":{"ds":")" + name
          + R"("}},"spec":{)" + pod_extra
          + R"("containers":[{"name":"c","image":")" + image + R"("}]}}}})";
-}
-
-std::string deploy_body(const std::string& name, int replicas,
-                        const std::string& strategy) {
-  return R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":")"
-         + name + R"("},"spec":{"replicas":)" + std::to_string(replicas)
-         + R"(,"selector":{"matchLabels":{"app":")" + name
-         + R"("}},"strategy":)" + strategy
-         + R"(,"template":{"metadata":{"labels":{"app":")" + name
-         + R"("}},"spec":{"containers":[{"name":"c","image":"img:1"}]}}}})";
 }
 
 } // namespace
