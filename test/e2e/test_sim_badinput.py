@@ -252,9 +252,16 @@ def test_C2_stale_resource_version_apps_group_message(sim, alive):
     assert r.status_code == 201, r.text
     first = r.json()
     name = first["metadata"]["name"]
-    first["spec"]["replicas"] = 2
-    r = sim.request("PUT", path + "/" + name, json=first)
+    # The Deployment controller writes status too, so the first update may race
+    # with it: retry on a fresh read (bounded) until one update lands.
+    for _ in range(20):
+        fresh = sim.get_json(path + "/" + name)
+        fresh["spec"]["replicas"] = 2
+        r = sim.request("PUT", path + "/" + name, json=fresh)
+        if r.status_code != 409:
+            break
     assert r.status_code == 200, r.text
+    # `first` now carries a resourceVersion older than the stored one.
     first["spec"]["replicas"] = 3
     r = sim.request("PUT", path + "/" + name, json=first)
     assert_status(r, 409, "Conflict",

@@ -154,36 +154,57 @@ def test_daemonset_three_nodes_rolls_within_max_unavailable(kubectl, sim, alive)
             st["numberReady"], st["numberAvailable"], st["updatedNumberScheduled"],
             st["numberMisscheduled"], st["observedGeneration"]) == (3, 3, 3, 3, 3, 0, 1)
 
-    # Roll: watch the pods through the Python client while kubectl applies.
-    from kubernetes import client
+    # Roll: follow every pod event through a watch opened before the apply, so
+    # each intermediate state is seen however fast the roll is.
+    import threading
+    from kubernetes import client, watch
     api = sim.api_client()
     v1 = client.CoreV1Api(api)
+    listed = v1.list_namespaced_pod(ns, label_selector="app=agent")
+    pods_now = {p.metadata.name: p for p in listed.items}
+    state = {"worst": 0, "events": 0, "deleted": 0, "done": False}
+    w = watch.Watch()
+
+    def unavailable():
+        live = [p for p in pods_now.values() if p.metadata.deletion_timestamp is None]
+        ready = {p.spec.node_name for p in live
+                 if any(c.type == "Ready" and c.status == "True"
+                        for c in (p.status.conditions or []))}
+        return 3 - len(ready), live, ready
+
+    def follow():
+        for ev in w.stream(v1.list_namespaced_pod, ns, label_selector="app=agent",
+                           resource_version=listed.metadata.resource_version,
+                           timeout_seconds=60):
+            obj = ev["object"]
+            if ev["type"] == "DELETED":
+                pods_now.pop(obj.metadata.name, None)
+                state["deleted"] += 1
+            else:
+                pods_now[obj.metadata.name] = obj
+            state["events"] += 1
+            down, live, ready = unavailable()
+            state["worst"] = max(state["worst"], down)
+            new_ready = [p for p in live if p.spec.containers[0].image == "agent:2"
+                         and p.spec.node_name in ready]
+            if len(new_ready) == 3 and len(live) == 3:
+                state["done"] = True
+                w.stop()
+
+    t = threading.Thread(target=follow, daemon=True)
+    t.start()
     path = sim.write_file(ns + "-ds2.json", _ds_manifest(ns, "agent:2", 1))
     rc, _, err = kubectl("apply", "-f", path)
     assert rc == 0, err
-    worst = 0
-    samples = 0
-
-    def rolled():
-        nonlocal worst, samples
-        live = [p for p in v1.list_namespaced_pod(ns, label_selector="app=agent").items
-                if p.metadata.deletion_timestamp is None]
-        ready_nodes = {p.spec.node_name for p in live
-                       if any(c.type == "Ready" and c.status == "True"
-                              for c in (p.status.conditions or []))}
-        unavailable = 3 - len(ready_nodes)
-        worst = max(worst, unavailable)
-        samples += 1
-        assert unavailable <= 1, "more than maxUnavailable=1 down: %d" % unavailable
-        new_ready = [p for p in live if p.spec.containers[0].image == "agent:2"
-                     and p.spec.node_name in ready_nodes]
-        return len(new_ready) == 3 and len(live) == 3
-    simlib.wait_until(rolled, timeout=60, interval=0.02, what="DaemonSet rolled")
+    t.join(timeout=70)
+    w.stop()
     api.close()
+    assert state["done"], "DaemonSet did not roll: %r" % state
+    assert state["worst"] <= 1, "more than maxUnavailable=1 down: %d" % state["worst"]
+    assert state["deleted"] == 3  # each old pod replaced
     rc, out, err = kubectl("rollout", "status", "daemonset/agent", "-n", ns,
                            "--timeout=60s", timeout=90)
     assert rc == 0, (out, err)
-    assert samples > 3
     ds = _json(kubectl, "get", "ds", "agent", "-n", ns)
     assert ds["status"]["observedGeneration"] == 2
     assert ds["status"]["updatedNumberScheduled"] == 3

@@ -2,6 +2,7 @@
 """Issue 3 item 3 / ADR 0007: ServiceAccount tokens, RBAC with the exact 403
 Status, impersonation and `kubectl auth can-i` against `kubecombo sim`, with
 the real kubectl 1.32 and the Python client."""
+import json
 import pytest
 
 from simlib import assert_status, unique
@@ -102,7 +103,7 @@ def test_cluster_role_binding_and_python_client(sim):
     with pytest.raises(ApiException) as e:
         api.list_namespaced_secret(ns)
     assert e.value.status == 403
-    assert 'cannot list resource "secrets"' in e.value.body
+    assert 'cannot list resource "secrets"' in json.loads(e.value.body)["message"]
     with pytest.raises(ApiException) as e:
         api.create_namespaced_config_map(ns, {"metadata": {"name": "x"}})
     assert e.value.status == 403

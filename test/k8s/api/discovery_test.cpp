@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(legacy_documents) {
   BOOST_TEST(discovery_resources(reg, "nope.io", "v1").is_null());
   auto groups = discovery_groups(reg).as_object();
   auto& gs = groups.at("groups").as_array();
-  BOOST_TEST(gs.size() == 6u);
+  BOOST_TEST(gs.size() == 8u);
   BOOST_TEST(gs.at(0).at("name") == "apps");
   BOOST_TEST(!find_named(gs, "name", ""));
 }
@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(aggregated_v2) {
   BOOST_TEST(pods->at("scope") == "Namespaced");
   BOOST_TEST(pods->at("singularResource") == "pod");
   auto& subs = pods->at("subresources").as_array();
-  BOOST_TEST(subs.size() == 3u);
+  BOOST_TEST(subs.size() == 4u);
   for (auto& s : subs)
     BOOST_TEST(!s.at("responseKind").at("kind").as_string().empty());
   auto ns = find_named(v1.at("resources").as_array(), "resource", "namespaces");
