@@ -164,7 +164,9 @@ api_response control_plane::do_create(api_request& req, route& r) {
   auto decoded = decode_write(req, r);
   if (auto bad = std::get_if<api_response>(&decoded))
     return std::move(*bad);
-  auto& [dry, obj] = std::get<write_body>(decoded);
+  auto& body = std::get<write_body>(decoded); // named, not a structured
+  auto& dry = body.dry;                        // binding: clang 14 cannot
+  auto& obj = body.obj;                        // capture those in lambdas
   auto& t = *r.type;
   if (!meta_str(obj, "resourceVersion").empty())
     return from_status(k8s::status_internal(
@@ -247,7 +249,9 @@ api_response control_plane::do_update(api_request& req, route& r) {
   auto decoded = decode_write(req, r);
   if (auto bad = std::get_if<api_response>(&decoded))
     return std::move(*bad);
-  auto& [dry, obj] = std::get<write_body>(decoded);
+  auto& body = std::get<write_body>(decoded); // named, not a structured
+  auto& dry = body.dry;                        // binding: clang 14 cannot
+  auto& obj = body.obj;                        // capture those in lambdas
   auto& t = *r.type;
   auto& md = metadata_of(obj);
   auto name = str_at(md, "name");
