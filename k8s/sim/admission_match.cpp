@@ -1,21 +1,11 @@
 // Matching of admission webhooks: rules and label selectors (ADR 0008).
 
 #include "k8s/sim/admission.hpp"
+#include "k8s/sim/util.hpp"
 
 namespace kc::sim {
 
 namespace {
-
-bool contains(const json::object& o, std::string_view key,
-              const std::string& v) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->value().is_array())
-    return false;
-  for (auto& e : it->value().as_array())
-    if (e.is_string() && (e.as_string() == "*" || e.as_string() == v))
-      return true;
-  return false;
-}
 
 bool resource_matches(const json::object& rule,
                       const admission_attributes& a) {
@@ -50,9 +40,9 @@ const json::string* label(const json::object* labels, std::string_view key) {
 
 bool admission_rule_matches(const json::object& rule,
                             const admission_attributes& a) {
-  if (!contains(rule, "operations", a.operation)
-      || !contains(rule, "apiGroups", a.group)
-      || !contains(rule, "apiVersions", a.version) || !resource_matches(rule, a))
+  if (!array_allows(rule, "operations", a.operation)
+      || !array_allows(rule, "apiGroups", a.group)
+      || !array_allows(rule, "apiVersions", a.version) || !resource_matches(rule, a))
     return false;
   auto scope = str_at(rule, "scope");
   if (scope == "Cluster")

@@ -2,6 +2,7 @@
 // watch delay and write counters (ADR 0012).
 
 #include "k8s/sim/fault.hpp"
+#include "k8s/sim/util.hpp"
 
 #include "k8s/sim/control_plane.hpp"
 
@@ -12,23 +13,6 @@
 namespace kc::sim {
 
 namespace {
-
-std::vector<std::string> segments(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    auto j = path.find('/', i);
-    if (j == std::string::npos)
-      j = path.size();
-    out.push_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
 
 bool is_fault_path(const std::string& p) {
   return p.rfind("/fault/", 0) == 0;
@@ -87,7 +71,7 @@ api_response error_response(const fault_rule& r) {
 
 fault_request classify(const api_request& req) {
   fault_request fr;
-  auto segs = segments(req.path);
+  auto segs = split_path(req.path);
   std::size_t at = 0;
   if (segs.size() >= 2 && segs[0] == "api") {
     at = 2;

@@ -1,6 +1,7 @@
 // RBAC evaluation (k8s plugin/pkg/auth/authorizer/rbac semantics).
 
 #include "k8s/sim/rbac.hpp"
+#include "k8s/sim/util.hpp"
 
 #include "k8s/sim/control_plane.hpp"
 
@@ -11,18 +12,6 @@ namespace kc::sim {
 namespace {
 
 const std::string rbac_group = "rbac.authorization.k8s.io";
-
-/// True if the string array `key` of `o` contains `v` or "*".
-bool matches(const json::object& o, std::string_view key,
-             const std::string& v) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->value().is_array())
-    return false;
-  for (auto& e : it->value().as_array())
-    if (e.is_string() && (e.as_string() == "*" || e.as_string() == v))
-      return true;
-  return false;
-}
 
 bool resource_matches(const json::object& rule, const authz_attributes& a) {
   auto it = rule.find("resources");
@@ -167,11 +156,11 @@ bool has_group(const std::vector<std::string>& groups, const std::string& g) {
 }
 
 bool rule_allows(const json::object& rule, const authz_attributes& a) {
-  if (!matches(rule, "verbs", a.verb))
+  if (!array_allows(rule, "verbs", a.verb))
     return false;
   if (!a.resource_request)
     return url_matches(rule, a.path);
-  return matches(rule, "apiGroups", a.group) && resource_matches(rule, a)
+  return array_allows(rule, "apiGroups", a.group) && resource_matches(rule, a)
          && name_matches(rule, a);
 }
 

@@ -27,23 +27,6 @@ api_response text_response(std::string text) {
   return r;
 }
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    auto j = path.find('/', i);
-    if (j == std::string::npos)
-      j = path.size();
-    out.push_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 bool is_namespace_subresource(const std::string& s) {
   return s == "status" || s == "finalize";
 }

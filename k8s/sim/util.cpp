@@ -127,4 +127,32 @@ bool parse_go_bool(std::string_view t, bool& out) {
   return false;
 }
 
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    auto j = path.find('/', i);
+    if (j == std::string::npos)
+      j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool array_allows(const json::object& o, std::string_view key,
+                  const std::string& v) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_array())
+    return false;
+  for (auto& e : it->value().as_array())
+    if (e.is_string() && (e.as_string() == "*" || e.as_string() == v))
+      return true;
+  return false;
+}
+
 } // namespace kc::sim

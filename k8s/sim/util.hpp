@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kc::sim {
 
@@ -52,5 +53,13 @@ bool parse_u64(std::string_view text, uint64_t& out);
 
 /// Parses a boolean like Go's strconv.ParseBool; false if invalid.
 bool parse_go_bool(std::string_view text, bool& out);
+
+/// The non-empty segments of a URL path ("/a//b/" → {"a", "b"}).
+std::vector<std::string> split_path(const std::string& path);
+
+/// True if the string array `key` of `o` contains `v` or "*" (RBAC and
+/// admission rules).
+bool array_allows(const json::object& o, std::string_view key,
+                  const std::string& v);
 
 } // namespace kc::sim

@@ -25,7 +25,7 @@ struct exec_request {
   std::vector<std::string> command;
 };
 
-std::vector<std::string> split_path(const std::string& path) {
+std::vector<std::string> path_segments(const std::string& path) {
   std::vector<std::string> out;
   std::size_t start = 1;
   while (start <= path.size()) {
@@ -205,7 +205,7 @@ void serve(Stream stream, http::request<http::string_body> msg,
 
 bool is_exec_upgrade(const http::request<http::string_body>& msg,
                      const std::string& path) {
-  auto p = split_path(path);
+  auto p = path_segments(path);
   return websocket::is_upgrade(msg) && p.size() == 7 && p[0] == "api"
          && p[1] == "v1" && p[2] == "namespaces" && p[4] == "pods"
          && p[6] == "exec";
@@ -214,7 +214,7 @@ bool is_exec_upgrade(const http::request<http::string_body>& msg,
 template <class Stream>
 void start_exec(Stream&& stream, http::request<http::string_body> msg,
                 control_plane& cp, const api_request& req) {
-  auto p = split_path(req.path);
+  auto p = path_segments(req.path);
   exec_request x{p[3], p[5], req.param_or("container", ""), {}};
   for (auto& [k, v] : req.query)
     if (k == "command")
