@@ -187,7 +187,9 @@ def test_daemonset_three_nodes_rolls_within_max_unavailable(kubectl, sim, alive)
             state["worst"] = max(state["worst"], down)
             new_ready = [p for p in live if p.spec.containers[0].image == "agent:2"
                          and p.spec.node_name in ready]
-            if len(new_ready) == 3 and len(live) == 3:
+            # Done once the three new pods are Ready and every old pod's DELETED
+            # arrived (a terminating pod may outlive its replacement's start).
+            if len(new_ready) == 3 and len(pods_now) == 3:
                 state["done"] = True
                 w.stop()
 
