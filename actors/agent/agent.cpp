@@ -1,0 +1,72 @@
+#include "actors/agent/agent.hpp"
+
+#include <caf/all.hpp>
+
+namespace kc::agent {
+
+pinger_agent::pinger_agent(caf::actor_system& sys, agent_config cfg)
+  : targets_(std::make_shared<actor_cell<targets_actor>>()),
+    reporter_(std::make_shared<actor_cell<reporter_actor>>()),
+    recorder_(std::make_shared<actor_cell<recorder_actor>>()) {
+  runtime::supervisor_config root;
+  root.name = "root";
+  root.grace = cfg.grace;
+  if (cfg.api) {
+    auto api = cfg.api;
+    auto rcfg = cfg.recorder;
+    auto cell = recorder_;
+    root.children.push_back(
+        {"recorder",
+         [api, rcfg, cell](caf::local_actor* parent, const child_context& ctx) {
+           auto h = parent->spawn(runtime::recorder, api, rcfg, ctx.entry);
+           cell->set(h);
+           return caf::actor_cast<caf::actor>(h);
+         },
+         restart_policy::permanent});
+  }
+  reporter_config rep;
+  rep.pod = cfg.pod;
+  if (cfg.api)
+    rep.recorder = recorder_;
+  auto rep_cell = reporter_;
+  root.children.push_back(
+      {"reporter",
+       [rep, rep_cell](caf::local_actor* parent, const child_context& ctx) {
+         auto h = parent->spawn(kc::agent::reporter, rep, ctx.entry);
+         rep_cell->set(h);
+         return caf::actor_cast<caf::actor>(h);
+       },
+       restart_policy::permanent});
+  auto tcfg = std::move(cfg.targets);
+  tcfg.reporter = reporter_;
+  auto tcell = targets_;
+  root.children.push_back(
+      {"targets",
+       [tcfg, tcell](caf::local_actor* parent, const child_context& ctx) {
+         auto h = parent->spawn(kc::agent::targets, tcfg, ctx.entry);
+         tcell->set(h);
+         return caf::actor_cast<caf::actor>(h);
+       },
+       restart_policy::permanent});
+  root_ = runtime::spawn_supervisor(sys, std::move(root));
+}
+
+void pinger_agent::post(probes::protocol p,
+                        std::span<const probes::probe_result> batch) {
+  if (batch.empty())
+    return;
+  if (auto t = targets_->get())
+    caf::anon_send(t, atom::results_v, static_cast<uint8_t>(p),
+                   probe_batch(batch.begin(), batch.end()));
+}
+
+void pinger_agent::add(target_def def) {
+  if (auto t = targets_->get())
+    caf::anon_send(t, atom::put_v, std::move(def));
+}
+
+void pinger_agent::shutdown() {
+  caf::anon_send(root_, atom::shutdown_v);
+}
+
+} // namespace kc::agent
