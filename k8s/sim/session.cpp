@@ -2,6 +2,7 @@
 
 #include "k8s/sim/authn.hpp"
 #include "k8s/sim/kubelet/exec_ws.hpp"
+#include "k8s/sim/kubelet/log_follow.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -113,6 +114,10 @@ void session<Stream>::on_read(beast::error_code ec, std::size_t) {
   }
   if (resp.watch)
     return start_watch(std::move(resp.watch));
+  if (resp.code == 200 && is_log_follow(cp_, req)) { // ADR 0074
+    closed_ = true;
+    return start_log_follow(std::move(stream_), cp_, req);
+  }
   respond(std::move(resp), keep_alive && !resp.close);
 }
 

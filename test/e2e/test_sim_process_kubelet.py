@@ -27,6 +27,20 @@ def kubelet_dirs():
     return {d for d in os.listdir("/tmp") if d.startswith("kubecombo-kubelet-")}
 
 
+def leftovers(pid):
+    """Namespaces, links and mounts of the sim with `pid` (ADR 0072)."""
+    prefix = "kc%d" % pid
+    netns = subprocess.run(["ip", "netns", "list"], capture_output=True,
+                           text=True).stdout
+    links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True,
+                           text=True).stdout
+    with open("/proc/mounts") as f:
+        mounts = [l for l in f if "kubecombo-kubelet-" in l]
+    return ([l for l in netns.splitlines() if l.startswith(prefix + "-")],
+            [l for l in links.splitlines() if (": " + prefix) in l],
+            mounts)
+
+
 @pytest.fixture(scope="module")
 def psim():
     if os.geteuid() != 0:
@@ -36,9 +50,17 @@ def psim():
     before = kubelet_dirs()
     s = simlib.start_sim(_binary(), nodes=3, extra=("--kubelet", "process"))
     yield s
-    s.stop()
+    pid = s.proc.pid
+    netns = netns_on(s)
+    assert s.stop() == 0, s.log()
     s.cleanup()
     assert kubelet_dirs() - before == set(), "state directory left behind"
+    # Nothing of the node network (bridge, veths, namespaces) or of the pod
+    # sandboxes (mounts) remains after SIGINT.
+    assert leftovers(pid) == ([], [], []), leftovers(pid)
+    if netns:
+        assert subprocess.run(["ip", "-o", "addr", "show", "to", "198.18.0.1/32"],
+                              capture_output=True, text=True).stdout == ""
 
 
 def apply(sim, text):
@@ -231,9 +253,11 @@ def test_nothing_left_after_sigint():
         ok(s.kubectl("apply", "-f", os.path.join(s.workdir, "p.yaml")))
         ok(s.kubectl("wait", "--for=condition=Ready", "pod/p", "--timeout=30s"))
         assert subprocess.run(["pgrep", "-f", marker]).returncode == 0
+        pid = s.proc.pid
         assert s.stop() == 0
         assert subprocess.run(["pgrep", "-f", marker]).returncode == 1
         assert kubelet_dirs() - before == set()
+        assert leftovers(pid) == ([], [], []), leftovers(pid)
     finally:
         s.stop()
         s.cleanup()

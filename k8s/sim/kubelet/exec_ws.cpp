@@ -1,16 +1,21 @@
 #include "k8s/sim/kubelet/exec_ws.hpp"
 
+#include "k8s/sim/authz.hpp"
+#include "k8s/sim/kubelet/exec_child.hpp"
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <cstring>
+#include <array>
+#include <deque>
 #include <fstream>
-#include <thread>
+#include <optional>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +28,8 @@ namespace websocket = beast::websocket;
 struct exec_request {
   std::string ns, pod, container;
   std::vector<std::string> command;
+  kubelet_exec::exec_options opts;
+  bool want_out = true, want_err = true;
 };
 
 std::vector<std::string> path_segments(const std::string& path) {
@@ -62,90 +69,6 @@ std::string status(int code, const std::vector<std::string>& cmd,
   return json::serialize(st);
 }
 
-/// Runs the command in the container of pid `pid`; calls `out(ch, data)`.
-template <class Send>
-int run_in(pid_t target, const std::vector<std::string>& cmd, Send&& out,
-           std::string& error) {
-  auto proc = "/proc/" + std::to_string(target);
-  std::vector<std::string> env;
-  {
-    std::ifstream in(proc + "/environ", std::ios::binary);
-    for (std::string e; std::getline(in, e, '\0');)
-      env.push_back(e);
-  }
-  std::vector<char*> argv, envp;
-  for (auto& a : cmd)
-    argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (auto& e : env)
-    envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  int netfd = ::open((proc + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC);
-  int mntfd = ::open((proc + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC);
-  int rootfd = ::open((proc + "/root").c_str(),
-                      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int o[2], e[2], s[2];
-  if (netfd < 0 || mntfd < 0 || rootfd < 0 || ::pipe2(o, O_CLOEXEC)
-      || ::pipe2(e, O_CLOEXEC) || ::pipe2(s, O_CLOEXEC)) {
-    error = "container is not running";
-    for (int fd : {netfd, mntfd, rootfd})
-      if (fd >= 0)
-        ::close(fd);
-    return -1;
-  }
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::setns(netfd, CLONE_NEWNET);
-    ::setns(mntfd, CLONE_NEWNS);
-    if (::fchdir(rootfd) == 0 && ::chroot(".") == 0 && ::chdir("/") == 0) {
-      int devnull = ::open("/dev/null", O_RDONLY);
-      ::dup2(devnull, 0);
-      ::dup2(o[1], 1);
-      ::dup2(e[1], 2);
-      ::execvpe(argv[0], argv.data(), envp.data());
-    }
-    int err = errno;
-    auto n = ::write(s[1], &err, sizeof err);
-    (void)n;
-    ::_exit(127);
-  }
-  for (int fd : {netfd, mntfd, rootfd, o[1], e[1], s[1]})
-    ::close(fd);
-  int err = 0;
-  if (pid > 0 && ::read(s[0], &err, sizeof err) == sizeof err)
-    error = "OCI runtime exec failed: exec failed: unable to start container "
-            "process: exec: \""
-            + cmd[0] + "\": " + std::strerror(err) + ": unknown";
-  ::close(s[0]);
-  pollfd fds[2] = {{o[0], POLLIN, 0}, {e[0], POLLIN, 0}};
-  int open = 2;
-  char buf[32768];
-  while (open > 0 && ::poll(fds, 2, 600000) > 0)
-    for (int i = 0; i < 2; ++i)
-      if (fds[i].fd >= 0 && fds[i].revents) {
-        auto n = ::read(fds[i].fd, buf, sizeof buf);
-        if (n > 0) {
-          out(static_cast<char>(i + 1), std::string(buf, n));
-        } else {
-          ::close(fds[i].fd);
-          fds[i].fd = -1;
-          --open;
-        }
-      }
-  for (auto& f : fds)
-    if (f.fd >= 0)
-      ::close(f.fd);
-  int st = 0;
-  if (pid > 0)
-    ::waitpid(pid, &st, 0);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 pid_t container_pid(control_plane& cp, const exec_request& x,
                     std::string& error) {
   auto pod = cp.objects.get("pods", x.ns, x.pod);
@@ -168,38 +91,255 @@ pid_t container_pid(control_plane& cp, const exec_request& x,
   return static_cast<pid_t>(pid);
 }
 
-template <class Stream>
-void serve(Stream stream, http::request<http::string_body> msg,
-           control_plane& cp, exec_request x) {
-  websocket::stream<Stream> ws(std::move(stream));
-  std::string offered(msg[http::field::sec_websocket_protocol]);
-  std::string proto = offered.find("v5.channel.k8s.io") != std::string::npos
-                        ? "v5.channel.k8s.io"
-                        : "v4.channel.k8s.io";
-  ws.set_option(websocket::stream_base::decorator(
-    [proto](websocket::response_type& r) {
-      r.set(http::field::sec_websocket_protocol, proto);
-    }));
-  beast::error_code ec;
-  beast::get_lowest_layer(ws).expires_never();
-  ws.accept(msg, ec);
-  if (ec)
-    return;
-  ws.binary(true);
-  auto send = [&](char ch, const std::string& data) {
-    std::string frame(1, ch);
-    frame += data;
-    ws.write(net::buffer(frame), ec);
-  };
-  std::string error;
-  int code = -1;
-  if (x.command.empty())
-    error = "you must specify at least one command for the container";
-  else if (auto pid = container_pid(cp, x, error); pid > 0)
-    code = run_in(pid, x.command, send, error);
-  send(3, status(code, x.command, error));
-  ws.close(websocket::close_code::normal, ec);
+/// The RBAC check of the upgrade: `create` on pods/exec (ADR 0073);
+/// impersonation applies first. A response means denied.
+std::optional<api_response> exec_denied(control_plane& cp, api_request req,
+                                        const exec_request& x) {
+  if (auto bad = authorize_request(cp, req))
+    return bad;
+  if (req.user.empty() || has_group(req.groups, "system:masters"))
+    return std::nullopt;
+  authz_attributes a;
+  a.user = req.user;
+  a.groups = req.groups;
+  a.verb = "create";
+  a.version = "v1";
+  a.resource = "pods";
+  a.subresource = "exec";
+  a.ns = x.ns;
+  a.name = x.pod;
+  auto d = authorize(cp, a);
+  if (d.allowed)
+    return std::nullopt;
+  return forbidden_response(a, d.reason);
 }
+
+/// One exec connection, served on the connection's strand.
+template <class Stream>
+class exec_session : public std::enable_shared_from_this<exec_session<Stream>> {
+public:
+  exec_session(Stream&& s, http::request<http::string_body> msg,
+               control_plane& cp, exec_request x)
+    : ws_(std::move(s)), msg_(std::move(msg)), cp_(cp), x_(std::move(x)) {
+  }
+
+  ~exec_session() {
+    if (child_.pid > 0) {
+      ::kill(-child_.pid, SIGKILL);
+      ::waitpid(child_.pid, nullptr, 0);
+    }
+  }
+
+  void start(std::optional<api_response> denied) {
+    auto self = this->shared_from_this();
+    beast::get_lowest_layer(ws_).expires_never();
+    if (denied) {
+      auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(denied->code), 11);
+      res->set(http::field::content_type, denied->content_type);
+      res->body() = std::move(denied->body);
+      res->keep_alive(false);
+      res->prepare_payload();
+      http::async_write(ws_.next_layer(), *res,
+                        [self, res](beast::error_code, std::size_t) {
+                          beast::error_code ec;
+                          beast::get_lowest_layer(self->ws_).socket().shutdown(
+                            net::ip::tcp::socket::shutdown_both, ec);
+                          beast::get_lowest_layer(self->ws_).close();
+                        });
+      return;
+    }
+    std::string offered(msg_[http::field::sec_websocket_protocol]);
+    std::string proto = offered.find("v5.channel.k8s.io") != std::string::npos
+                          ? "v5.channel.k8s.io"
+                          : "v4.channel.k8s.io";
+    v5_ = proto[1] == '5';
+    ws_.set_option(websocket::stream_base::decorator(
+      [proto](websocket::response_type& r) {
+        r.set(http::field::sec_websocket_protocol, proto);
+      }));
+    ws_.async_accept(msg_, [self](beast::error_code ec) {
+      if (!ec)
+        self->on_accept();
+    });
+  }
+
+private:
+  void on_accept() {
+    ws_.binary(true);
+    std::string error;
+    if (x_.command.empty()) {
+      error = "you must specify at least one command for the container";
+    } else if (auto pid = container_pid(cp_, x_, error); pid > 0) {
+      child_ = kubelet_exec::start_exec_child(pid, x_.command, x_.opts, error);
+      if (child_.pid > 0 && !error.empty()) {
+        ::waitpid(child_.pid, nullptr, 0);
+        child_.pid = -1;
+      }
+    }
+    if (child_.pid <= 0) {
+      for (int fd : {child_.in, child_.out, child_.err, child_.pidfd})
+        if (fd >= 0)
+          ::close(fd);
+      child_ = {};
+      return finish(status(-1, x_.command, error));
+    }
+    auto ex = ws_.get_executor();
+    out_.emplace(ex, child_.out);
+    open_ = 1;
+    read_output(*out_, obuf_, 1);
+    if (child_.err >= 0) {
+      err_.emplace(ex, child_.err);
+      ++open_;
+      read_output(*err_, ebuf_, 2);
+    }
+    if (child_.in >= 0)
+      in_.emplace(ex, child_.in);
+    if (child_.pidfd >= 0) {
+      pidfd_.emplace(ex, child_.pidfd);
+      auto self = this->shared_from_this();
+      pidfd_->async_wait(net::posix::descriptor_base::wait_read,
+                         [self](beast::error_code) { self->reap(); });
+    } else {
+      reap(); // no pidfd: waits (old kernels only)
+    }
+    read_ws();
+  }
+
+  void read_output(net::posix::stream_descriptor& d,
+                   std::array<char, 32768>& buf, char ch) {
+    auto self = this->shared_from_this();
+    d.async_read_some(net::buffer(buf), [self, &d, &buf, ch](
+                                          beast::error_code ec, std::size_t n) {
+      if (!ec && n > 0) {
+        if ((ch == 1 && self->x_.want_out) || (ch == 2 && self->x_.want_err))
+          self->send(ch, std::string(buf.data(), n));
+        return self->read_output(d, buf, ch);
+      }
+      --self->open_; // EOF (EIO for a terminal whose process ended)
+      self->maybe_finish();
+    });
+  }
+
+  void reap() {
+    int st = 0;
+    if (::waitpid(child_.pid, &st, 0) == child_.pid) {
+      // Whatever the command left running in its group goes with it.
+      ::kill(-child_.pid, SIGKILL);
+      code_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    child_.pid = -1;
+    exited_ = true;
+    maybe_finish();
+  }
+
+  void read_ws() {
+    auto self = this->shared_from_this();
+    ws_.async_read(rbuf_, [self](beast::error_code ec, std::size_t) {
+      if (ec) {
+        // The client went away: the command goes too.
+        if (self->child_.pid > 0)
+          ::kill(-self->child_.pid, SIGKILL);
+        return;
+      }
+      auto data = beast::buffers_to_string(self->rbuf_.data());
+      self->rbuf_.consume(self->rbuf_.size());
+      self->on_message(std::move(data));
+    });
+  }
+
+  void on_message(std::string data) {
+    if (data.empty())
+      return read_ws();
+    char ch = data[0];
+    if (ch == 0 && in_ && data.size() > 1) {
+      stdin_buf_ = data.substr(1);
+      auto self = this->shared_from_this();
+      return net::async_write(*in_, net::buffer(stdin_buf_),
+                              [self](beast::error_code ec, std::size_t) {
+                                if (ec)
+                                  self->in_.reset();
+                                self->read_ws();
+                              });
+    }
+    if (ch == 4 && child_.err < 0 && out_) // resize (TTY)
+      resize(data.substr(1));
+    if (static_cast<unsigned char>(ch) == 255 && v5_ && data.size() > 1
+        && data[1] == 0 && child_.err >= 0)
+      in_.reset(); // v5: the client closed stdin
+    read_ws();
+  }
+
+  void resize(const std::string& body) {
+    boost::system::error_code ec;
+    auto v = json::parse(body, ec);
+    if (ec || !v.is_object())
+      return;
+    auto num = [&](const char* k) -> unsigned {
+      auto p = v.as_object().if_contains(k);
+      return p && p->is_number() ? p->to_number<unsigned>() : 0;
+    };
+    kubelet_exec::resize_terminal(out_->native_handle(), num("Width"),
+                                  num("Height"));
+  }
+
+  void maybe_finish() {
+    if (exited_ && open_ == 0 && !finished_)
+      finish(status(code_, x_.command, ""));
+  }
+
+  void finish(std::string final_status) {
+    finished_ = true;
+    in_.reset();
+    send(3, std::move(final_status));
+    closing_ = true;
+    pump();
+  }
+
+  void send(char ch, std::string data) {
+    queue_.push_back(std::string(1, ch) + data);
+    pump();
+  }
+
+  void pump() {
+    if (writing_)
+      return;
+    auto self = this->shared_from_this();
+    if (queue_.empty()) {
+      if (closing_ && !closed_) {
+        closed_ = true;
+        ws_.async_close(websocket::close_code::normal,
+                        [self](beast::error_code) {});
+      }
+      return;
+    }
+    writing_ = true;
+    ws_.async_write(net::buffer(queue_.front()),
+                    [self](beast::error_code ec, std::size_t) {
+                      self->writing_ = false;
+                      self->queue_.pop_front();
+                      if (ec) {
+                        self->queue_.clear();
+                        return;
+                      }
+                      self->pump();
+                    });
+  }
+
+  websocket::stream<Stream> ws_;
+  http::request<http::string_body> msg_;
+  control_plane& cp_;
+  exec_request x_;
+  kubelet_exec::exec_child child_;
+  std::optional<net::posix::stream_descriptor> out_, err_, in_, pidfd_;
+  std::array<char, 32768> obuf_{}, ebuf_{};
+  beast::flat_buffer rbuf_;
+  std::string stdin_buf_;
+  std::deque<std::string> queue_;
+  int open_ = 0, code_ = -1;
+  bool v5_ = false, exited_ = false, finished_ = false, writing_ = false,
+       closing_ = false, closed_ = false;
+};
 
 } // namespace
 
@@ -215,14 +355,27 @@ template <class Stream>
 void start_exec(Stream&& stream, http::request<http::string_body> msg,
                 control_plane& cp, const api_request& req) {
   auto p = path_segments(req.path);
-  exec_request x{p[3], p[5], req.param_or("container", ""), {}};
+  exec_request x;
+  x.ns = p[3];
+  x.pod = p[5];
+  x.container = req.param_or("container", "");
   for (auto& [k, v] : req.query)
     if (k == "command")
       x.command.push_back(v);
-  std::thread([s = std::move(stream), m = std::move(msg), &cp,
-               x = std::move(x)]() mutable {
-    serve<Stream>(std::move(s), std::move(m), cp, std::move(x));
-  }).detach();
+  auto flag = [&](const char* k, bool dflt) {
+    bool v = dflt;
+    if (auto p = req.param(k))
+      parse_go_bool(*p, v);
+    return v;
+  };
+  x.opts.stdin = flag("stdin", false);
+  x.opts.tty = flag("tty", false);
+  x.want_out = flag("stdout", true);
+  x.want_err = flag("stderr", true);
+  auto denied = exec_denied(cp, req, x);
+  std::make_shared<exec_session<Stream>>(std::move(stream), std::move(msg),
+                                         cp, std::move(x))
+    ->start(std::move(denied));
 }
 
 template void start_exec<plain_stream>(plain_stream&&,

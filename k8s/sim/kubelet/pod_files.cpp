@@ -111,7 +111,7 @@ pod_problem project(control_plane& cp, bool secret, const std::string& ns,
     if (!secret && name == "kube-root-ca.crt")
       data = data_map{{"ca.crt", cp.certs.ca.cert}};
     else
-      return {"CreateContainerConfigError", what(secret, name) + " not found"};
+      return {"FailedMount", what(secret, name) + " not found"};
   }
   mode = int_at(src, "defaultMode", mode);
   if (auto items = arr_at(src, "items")) {
@@ -267,6 +267,9 @@ pod_problem sync_volumes(control_plane& cp, const json::object& pod,
         dirs[name] = dir;
         continue;
       }
+      if (p.reason == "FailedMount") // as the volume manager says it
+        p.message = "MountVolume.SetUp failed for volume \"" + name
+                    + "\" : " + p.message;
       if (!p.reason.empty())
         return p;
       write_files(dir, files);

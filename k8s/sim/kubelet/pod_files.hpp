@@ -34,7 +34,9 @@ struct pod_problem {
   std::string message;
 };
 
-/// Writes or refreshes the pod's volumes (only files whose content changed
+/// Writes or refreshes the pod's volumes (a missing ConfigMap/Secret:
+/// reason "FailedMount", the volume manager's message; the containers
+/// then wait in ContainerCreating, ADR 0075) (only files whose content changed
 /// are rewritten). Fills `dirs` (volume name → host path).
 pod_problem sync_volumes(control_plane& cp, const json::object& pod,
                          const pod_place& place,

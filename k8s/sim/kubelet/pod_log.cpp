@@ -29,7 +29,10 @@ std::string now_nano() {
   return buf;
 }
 
-int restart_count(const json::object& pod, const std::string& container) {
+} // namespace
+
+int logged_restart_count(const json::object& pod,
+                         const std::string& container) {
   if (auto st = obj_at(pod, "status"))
     for (auto key : {"containerStatuses", "initContainerStatuses"})
       if (auto a = k8s::arr_at(*st, key))
@@ -41,7 +44,16 @@ int restart_count(const json::object& pod, const std::string& container) {
   return 0;
 }
 
-} // namespace
+std::optional<std::string> log_line_text(const std::string& l,
+                                         bool timestamps) {
+  // <time> <stream> <tag> <text>
+  auto a = l.find(' ');
+  auto b = a == std::string::npos ? a : l.find(' ', a + 1);
+  auto c = b == std::string::npos ? b : l.find(' ', b + 1);
+  if (c == std::string::npos)
+    return std::nullopt;
+  return timestamps ? l.substr(0, a) + " " + l.substr(c + 1) : l.substr(c + 1);
+}
 
 std::string container_log_path(const std::string& pod_dir,
                                const std::string& container, int restart) {
@@ -94,7 +106,7 @@ std::optional<std::string> read_pod_log(const std::string& kubelet_dir,
   if (kubelet_dir.empty())
     return std::nullopt;
   auto pod_dir = kubelet_dir + "/pods/" + meta_str(pod, "uid");
-  int run = restart_count(pod, q.container);
+  int run = logged_restart_count(pod, q.container);
   if (q.previous) {
     if (run == 0) {
       error = "previous terminated container \"" + q.container
@@ -107,14 +119,10 @@ std::optional<std::string> read_pod_log(const std::string& kubelet_dir,
   std::deque<std::string> lines;
   std::string l;
   while (std::getline(in, l)) {
-    // <time> <stream> <tag> <text>
-    auto a = l.find(' ');
-    auto b = a == std::string::npos ? a : l.find(' ', a + 1);
-    auto c = b == std::string::npos ? b : l.find(' ', b + 1);
-    if (c == std::string::npos)
+    auto text = log_line_text(l, q.timestamps);
+    if (!text)
       continue;
-    lines.push_back(q.timestamps ? l.substr(0, a) + " " + l.substr(c + 1)
-                                 : l.substr(c + 1));
+    lines.push_back(std::move(*text));
     if (q.tail && *q.tail >= 0
         && lines.size() > static_cast<std::size_t>(*q.tail))
       lines.pop_front();
@@ -132,10 +140,8 @@ std::optional<std::string> read_pod_log(const std::string& kubelet_dir,
 
 namespace kc::sim {
 
-api_response pod_log_response(const std::string& kubelet_dir,
-                              const json::object& pod,
-                              const std::string& container,
-                              const api_request& req) {
+log_query parse_log_query(const api_request& req,
+                          const std::string& container) {
   log_query q;
   q.container = container;
   q.previous = req.param_or("previous", "false") == "true";
@@ -149,6 +155,14 @@ api_response pod_log_response(const std::string& kubelet_dir,
   };
   q.tail = number("tailLines");
   q.limit_bytes = number("limitBytes");
+  return q;
+}
+
+api_response pod_log_response(const std::string& kubelet_dir,
+                              const json::object& pod,
+                              const std::string& container,
+                              const api_request& req) {
+  auto q = parse_log_query(req, container);
   std::string error;
   auto text = read_pod_log(kubelet_dir, pod, q, error);
   if (!error.empty())

@@ -45,6 +45,14 @@ struct log_query {
   std::optional<int64_t> limit_bytes;
 };
 
+/// The restart count of `container` in the pod's status (0 if none).
+int logged_restart_count(const json::object& pod, const std::string& container);
+
+/// One CRI log line as the client sees it (`<time> <text>` with
+/// timestamps, else `<text>`); nothing for a malformed line.
+std::optional<std::string> log_line_text(const std::string& cri_line,
+                                         bool timestamps);
+
 /// The log text of `pod` (nothing if the process kubelet keeps no log for
 /// it); `error` set (400 message) when --previous has no earlier run.
 std::optional<std::string> read_pod_log(const std::string& kubelet_dir,
@@ -57,6 +65,10 @@ std::optional<std::string> read_pod_log(const std::string& kubelet_dir,
 #include "k8s/sim/request.hpp"
 
 namespace kc::sim {
+
+/// The log options of a request (previous, timestamps, tailLines,
+/// limitBytes) for `container`.
+log_query parse_log_query(const api_request& req, const std::string& container);
 
 /// GET .../pods/NAME/log for `container` (query: previous, timestamps,
 /// tailLines, limitBytes): the process kubelet's log, or an empty text/plain

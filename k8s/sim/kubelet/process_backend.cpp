@@ -123,8 +123,10 @@ bool process_backend::terminate(const bound_pod& b) {
     for (auto* list : {&p.inits, &p.mains})
       for (auto& c : *list) {
         c.restart_at.reset();
-        if (c.running())
+        if (c.running()) {
+          event(p, c, "Normal", "Killing", "Stopping container " + c.name);
           ::kill(-c.proc.pid, grace > 0 ? SIGTERM : SIGKILL);
+        }
       }
   }
   for (auto* list : {&p.inits, &p.mains})
@@ -266,7 +268,7 @@ void process_backend::advance(pod_run& p) {
     for (auto* list : {&p.inits, &p.mains})
       for (auto& c : *list)
         if (!c.running() && c.container_id.empty())
-          c.state = waiting_state(p.problem.reason, p.problem.message);
+          set_waiting(p, c, p.problem.reason, p.problem.message);
     return;
   }
   for (std::size_t i = 0; i < p.inits.size(); ++i) {

@@ -38,6 +38,8 @@ struct container_run {
   int exit_code = 0;
   std::optional<clock::time_point> restart_at;
   int backoff = 0;
+  /// The waiting reason last recorded as a Failed Event (ADR 0075).
+  std::string reported;
 
   bool running() const {
     return proc.pid > 0;
@@ -101,6 +103,12 @@ private:
   /// The network namespace of `node` ("" = the host's; ADR 0072).
   std::string netns_for(const std::string& node) const;
   void drain(int fd, container_run& c, bool err);
+  /// Records an Event about container `c` of `p` (ADR 0075).
+  void event(const pod_run& p, const container_run& c, const char* type,
+             const char* reason, const std::string& message);
+  /// Waiting with `reason`; a Failed Event the first time it is seen.
+  void set_waiting(const pod_run& p, container_run& c,
+                   const std::string& reason, const std::string& message);
   void close_fds(container_run& c);
   void teardown(pod_run& p);
   control_plane& cp_;

@@ -2,6 +2,7 @@
 // entrypoint mapping, exits, restarts with back-off, log pipes.
 
 #include "k8s/sim/control_plane.hpp"
+#include "k8s/sim/kubelet/pod_events.hpp"
 #include "k8s/sim/kubelet/pod_status.hpp"
 #include "k8s/sim/kubelet/process_backend.hpp"
 
@@ -75,8 +76,8 @@ void process_backend::launch(pod_run& p, container_run& c, bool init,
   } else if (argv.empty() && args.empty() && shell_image(base)) {
     argv.push_back("sh");
   } else if (argv.empty() && !shell_image(base)) {
-    c.state = waiting_state(
-      "RunContainerError",
+    set_waiting(
+      p, c, "RunContainerError",
       "image \"" + image
         + "\" has no entrypoint mapping and the container has no command");
     return;
@@ -84,14 +85,16 @@ void process_backend::launch(pod_run& p, container_run& c, bool init,
   argv.insert(argv.end(), args.begin(), args.end());
   if (auto bad = container_env(cp_, pod, c.spec, p.place, s.env);
       !bad.reason.empty()) {
-    c.state = waiting_state(bad.reason, bad.message);
+    set_waiting(p, c, bad.reason, bad.message);
     return;
   }
   if (auto bad = container_mounts(pod, c.spec, p.volume_dirs, s.mounts);
       !bad.reason.empty()) {
-    c.state = waiting_state(bad.reason, bad.message);
+    set_waiting(p, c, bad.reason, bad.message);
     return;
   }
+  event(p, c, "Normal", "Pulled",
+        "Container image \"" + image + "\" already present on machine");
   if (s.exe.empty())
     s.exe = kubelet_spawn::find_executable(argv[0], path_of(s.env));
   if (s.exe.empty()) {
@@ -114,6 +117,9 @@ void process_backend::launch(pod_run& p, container_run& c, bool init,
     failed_start(key, c, error);
     return;
   }
+  c.reported.clear();
+  event(p, c, "Normal", "Created", "Created container: " + c.name);
+  event(p, c, "Normal", "Started", "Started container " + c.name);
   c.proc = proc;
   // For exec (ADR 0073): the pid of the container's process.
   fs::create_directories(p.place.pod_dir + "/pids", ec);
@@ -132,6 +138,7 @@ void process_backend::launch(pod_run& p, container_run& c, bool init,
 
 void process_backend::failed_start(const std::string& key, container_run& c,
                                    const std::string& why) {
+  event(pods_.at(key), c, "Warning", "Failed", "Error: " + why);
   auto now = now_rfc3339();
   c.container_id = kubelet_status::new_container_id();
   finish(key, c, 128,
@@ -150,6 +157,9 @@ void process_backend::finish(const std::string& key, container_run& c,
     auto delay = backoff_delay(c.backoff++);
     c.restart_at = clock::now() + delay;
     c.last_state = json::object{{"terminated", std::move(term)}};
+    event(p, c, "Warning", "BackOff",
+          "Back-off restarting failed container " + c.name + " in pod "
+            + p.name + "_" + p.ns + "(" + p.uid + ")");
     c.state = waiting_state(
       "CrashLoopBackOff",
       "back-off "
@@ -232,6 +242,28 @@ void process_backend::teardown(pod_run& p) {
     }
   std::error_code ec;
   fs::remove_all(p.place.pod_dir, ec);
+}
+
+void process_backend::event(const pod_run& p, const container_run& c,
+                            const char* type, const char* reason,
+                            const std::string& message) {
+  pod_event(cp_, p.pod, p.node, c.name, c.init, type, reason, message);
+}
+
+void process_backend::set_waiting(const pod_run& p, container_run& c,
+                                  const std::string& reason,
+                                  const std::string& message) {
+  bool mount = reason == "FailedMount";
+  c.state = mount ? waiting_state(c.init ? "PodInitializing"
+                                         : "ContainerCreating")
+                  : waiting_state(reason, message);
+  if (c.reported == reason + message)
+    return;
+  c.reported = reason + message;
+  if (mount)
+    event(p, c, "Warning", "FailedMount", message);
+  else
+    event(p, c, "Warning", "Failed", "Error: " + message);
 }
 
 bool process_backend::restart_wanted(const pod_run& p, const container_run& c,
