@@ -393,3 +393,29 @@ spec:
                     "--timeout=30s"))
     assert ok(psim.kubectl("exec", "novol", "-n", ns, "--", "cat", "/cfg/k")) == "v"
     assert psim.alive()
+
+
+# -- grace period ----------------------------------------------------------------
+
+def test_sigterm_ignored_means_sigkill_at_the_end_of_the_grace_period(psim, ns):
+    marker = unique("stubborn")
+    apply(psim, """\
+apiVersion: v1
+kind: Pod
+metadata: {name: stubborn, namespace: %s}
+spec:
+  nodeName: kubecombo-worker-2
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "trap '' TERM; while true; do sleep 0.1; done # %s"]
+""" % (ns, marker))
+    ok(psim.kubectl("wait", "--for=condition=Ready", "pod/stubborn", "-n", ns,
+                    "--timeout=30s"))
+    assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 0
+    start = time.monotonic()
+    ok(psim.kubectl("delete", "pod", "stubborn", "-n", ns, "--timeout=30s"))
+    took = time.monotonic() - start
+    assert 1.5 < took < 8, took
+    assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 1

@@ -63,6 +63,7 @@ public:
   }
 
   void start() {
+    beast::get_lowest_layer(stream_).expires_never(); // lives as long as the log
     auto pod = cp_.objects.get("pods", ns_, name_);
     if (pod) {
       uid_ = meta_str(pod->obj, "uid");
