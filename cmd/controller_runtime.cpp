@@ -1,6 +1,7 @@
 #include "cmd/controller_runtime.hpp"
 
 #include "actors/runtime/leader.hpp"
+#include "actors/runtime/readiness.hpp"
 #include "actors/runtime/recorder.hpp"
 #include "actors/runtime/supervisor.hpp"
 #include "messages/controller_types.hpp"
@@ -156,9 +157,9 @@ int run_controller_runtime(const controller_options& opts) {
       = runtime::debug_actors_route(runtime::global_actor_registry());
   telemetry::admin_routes hroutes;
   hroutes.healthz = [] { return telemetry::check_result{}; };
-  // Ready once started; informers synced joins this with the informers.
+  // Ready once started and every registered informer synced (readiness.hpp).
   hroutes.readyz = [&ready] {
-    return ready.load() ? telemetry::check_result{}
+    return ready.load() ? runtime::global_readiness().check()
                         : telemetry::check_result{false, "starting"};
   };
   bool failed = false;
