@@ -419,3 +419,25 @@ spec:
     took = time.monotonic() - start
     assert 1.5 < took < 8, took
     assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 1
+
+
+def test_scheduled_pod_gets_scheduler_and_kubelet_events(psim, ns):
+    apply(psim, """\
+apiVersion: v1
+kind: Pod
+metadata: {name: sched, namespace: %s}
+spec:
+  containers:
+  - {name: main, image: busybox, command: [sleep, "600"]}
+""" % ns)
+    ok(psim.kubectl("wait", "--for=condition=Ready", "pod/sched", "-n", ns,
+                    "--timeout=30s"))
+    evs = wait_until(lambda: (lambda e: e if {"Scheduled", "Pulled", "Created", "Started"}
+                              <= {x["reason"] for x in e} else None)(
+        events_of(psim, ns, "sched")), timeout=20, what="events")
+    node = pod_json(psim, ns, "sched")["spec"]["nodeName"]
+    started = [e for e in evs if e["reason"] == "Started"][0]
+    assert started["source"]["host"] == node, (started, node)
+    out = ok(psim.kubectl("describe", "pod", "sched", "-n", ns))
+    for word in ("Scheduled", "Pulled", "Created", "Started"):
+        assert word in out.split("Events:")[1], out
