@@ -1,13 +1,10 @@
-// `kubecombo pinger` (CONTRACT.md): job mode and, without the actor/API
-// side yet, server mode (engines run continuously, transitions are logged,
-// /metrics and /healthz on --port when --enable-metrics). ADR 0021.
+// `kubecombo pinger` (CONTRACT.md): job mode (ADR 0021) and server mode
+// (cmd/pinger_server: engines plus the agent's actor tree, ADR 0022).
 #include "cmd/commands.hpp"
+#include "cmd/pinger_server.hpp"
 #include "cmd/pinger_session.hpp"
-#include "telemetry/admin_server.hpp"
+#include "probes/default_route.hpp"
 #include "telemetry/logging.hpp"
-#include "telemetry/process_metrics.hpp"
-
-#include <boost/asio/signal_set.hpp>
 
 #include <cmath>
 #include <cstdlib>
@@ -55,6 +52,9 @@ int run_pinger(const arguments& args) {
   int64_t exit_code = 1, port = 8080, count = 1, udp_echo_port = 0;
   bool enable_metrics = parse_bool(env("ENABLE_METRICS")).value_or(false);
   bool node_ip_check = false, legacy_metrics = false;
+  probes::health_config health;
+  int64_t fail_threshold = health.fail_threshold,
+          recover_threshold = health.recover_threshold;
 
   flag_set flags("pinger", "Probes peers, gateway and targets (ICMP, TCP, "
                            "UDP, DNS). Job mode: one round, exit 0 if every "
@@ -97,6 +97,22 @@ int run_pinger(const arguments& args) {
             "also export upstream's metric names");
   flags.add("udp-echo-port", &udp_echo_port,
             "answer UDP probes of peers on this port (0: off) [0]", 0, 65535);
+  flags.add("fail-threshold", &fail_threshold,
+            "consecutive failures before a target is down [3]", 1, 1000);
+  flags.add("recover-threshold", &recover_threshold,
+            "consecutive successes before it is up again [2]", 1, 1000);
+  flags.add_custom("loss-threshold", "RATIO",
+                   "down when the loss since the last change exceeds this "
+                   "(0..1, over >= 10 probes; 1 = off) [0.5]",
+                   [&](const std::string& v) -> std::string {
+                     char* end = nullptr;
+                     double d = std::strtod(v.c_str(), &end);
+                     if (end == v.c_str() || *end != '\0' || !(d >= 0)
+                         || d > 1)
+                       return "must be a ratio between 0 and 1";
+                     health.loss_threshold = d;
+                     return "";
+                   });
   if (auto rc = flags.parse(args))
     return *rc;
   if (!flags.positional().empty())
@@ -106,8 +122,19 @@ int run_pinger(const arguments& args) {
     return usage_error("pinger",
                        "--mode must be server or job, not \"" + mode + "\"");
   bool job = mode == "job";
-  if (!gateway.empty() && gateway != "auto")
+  if (gateway == "auto") {
+    if (auto gw = probes::default_gateway()) {
+      gateway = *gw;
+    } else {
+      std::cerr << "kubecombo pinger: --gateway auto: no IPv4 default route "
+                   "in /proc/net/route; not probing a gateway\n";
+      gateway.clear();
+    }
+  }
+  if (!gateway.empty())
     lists[0] += (lists[0].empty() ? "" : ",") + gateway;
+  health.fail_threshold = static_cast<uint32_t>(fail_threshold);
+  health.recover_threshold = static_cast<uint32_t>(recover_threshold);
 
   // Job mode: count probes per target within one round of ≤ 1 s (plus the
   // timeout); server mode: count probes per target per interval, forever.
@@ -158,62 +185,14 @@ int run_pinger(const arguments& args) {
   }
 
   // Server mode: never exits because probes fail.
-  session.on_transition = [](bool down, const std::string& line) {
-    if (down)
-      KC_WARN("targets", "{}", line);
-    else
-      KC_INFO("targets", "{}", line);
-  };
-  std::unique_ptr<probes::udp_echo_responder> echo;
-  if (udp_echo_port != 0) {
-    try {
-      echo = std::make_unique<probes::udp_echo_responder>(
-          io,
-          boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v6(),
-                                         static_cast<uint16_t>(udp_echo_port)));
-    } catch (const std::exception&) {
-      echo = std::make_unique<probes::udp_echo_responder>(
-          io,
-          boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v4(),
-                                         static_cast<uint16_t>(udp_echo_port)));
-    }
-  }
-  std::unique_ptr<telemetry::admin_server> admin;
-  if (enable_metrics) {
-    auto& reg = telemetry::global_registry();
-    telemetry::register_process_metrics(reg);
-    session.enable_metrics(reg, 100);
-    telemetry::admin_routes routes;
-    routes.metrics = &reg;
-    routes.healthz = [] {
-      return telemetry::check_result{};
-    };
-    try {
-      admin = std::make_unique<telemetry::admin_server>(
-          routes, telemetry::listen_address{"", static_cast<uint16_t>(port)});
-    } catch (const std::exception& e) {
-      std::cerr << "kubecombo pinger: --port " << port << ": " << e.what()
-                << '\n';
-      return 2;
-    }
-  }
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) {
-    session.stop();
-    if (echo)
-      echo->close();
-    io.stop();
-  });
-  for (auto& w : session.start({}))
-    KC_WARN("targets", "{}", w);
-  KC_INFO("pinger", "probing {} targets every {}s{}{}", session.size(),
-          per_probe * static_cast<double>(count),
-          echo ? ", UDP echo on port " + std::to_string(echo->port()) : "",
-          admin ? ", metrics on port " + std::to_string(admin->port()) : "");
-  io.run();
-  if (admin)
-    admin->stop();
-  return 0;
+  pinger_server_options opts;
+  opts.health = health;
+  opts.udp_echo_port = udp_echo_port;
+  opts.enable_metrics = enable_metrics;
+  opts.port = port;
+  opts.interval = per_probe * static_cast<double>(count);
+  opts.kubeconfig = kubeconfig;
+  return run_pinger_server(io, session, opts);
 }
 
 } // namespace kc::cmd

@@ -17,6 +17,7 @@ struct pinger_session::entry {
   protocol proto;
   target_stats stats;
   std::string error; // unresolvable: never probed
+  uint32_t slot = 0;
   telemetry::family<telemetry::gauge>::handle up, loss;
 };
 
@@ -98,7 +99,8 @@ probe_engine* pinger_session::engine(protocol p) {
 
 std::string pinger_session::add(const target_spec& spec) {
   std::string label = spec.text;
-  entries_.push_back({label, spec.proto, target_stats(cfg_.stats), {}, {}, {}});
+  entries_.push_back(
+      {label, spec.proto, target_stats(cfg_.stats), {}, 0, {}, {}});
   auto& e = entries_.back();
   auto fail = [&](std::string why) {
     e.error = std::string(flag_of(spec.proto)) + ": " + why;
@@ -131,11 +133,20 @@ std::string pinger_session::add(const target_spec& spec) {
       slot = static_cast<udp_engine*>(engine(spec.proto))
                  ->add({addr, spec.port});
   }
+  e.slot = slot;
   auto& map = by_slot_[index(spec.proto)];
   if (map.size() <= slot)
     map.resize(slot + 1);
   map[slot] = n;
   return "";
+}
+
+std::vector<pinger_session::target_info> pinger_session::targets() const {
+  std::vector<target_info> out;
+  for (auto& e : entries_)
+    if (e.error.empty())
+      out.push_back({e.label, e.proto, e.slot});
+  return out;
 }
 
 void pinger_session::add_invalid(std::string error) {
@@ -183,8 +194,6 @@ void pinger_session::on_results(protocol proto,
   auto& map = by_slot_[index(proto)];
   auto* m = metrics_.get();
   for (auto& r : batch) {
-    auto& e = entries_[map[r.slot]];
-    bool changed = e.stats.record(r);
     if (m) {
       auto& h = m->by_outcome[index(proto)][static_cast<size_t>(r.result)];
       if (!h)
@@ -193,7 +202,10 @@ void pinger_session::on_results(protocol proto,
       if (r.result == outcome::ok)
         m->rtt[index(proto)]->observe(static_cast<double>(r.rtt_ns) * 1e-9);
     }
-    if (!changed)
+    if (forward)
+      continue; // the TARGET actors own statistics and state
+    auto& e = entries_[map[r.slot]];
+    if (!e.stats.record(r))
       continue;
     if (e.up)
       e.up->set(e.stats.state() == target_state::up ? 1 : 0);
@@ -203,6 +215,8 @@ void pinger_session::on_results(protocol proto,
       on_transition(e.stats.state() == target_state::down,
                     e.stats.transition_line(e.label, proto));
   }
+  if (forward)
+    forward(proto, batch);
 }
 
 bool pinger_session::report(std::ostream& out) const {
@@ -281,8 +295,11 @@ void pinger_session::enable_metrics(telemetry::registry& reg,
     m.late[i] = late.with({name});
     m.lag[i] = lag.with({name});
   }
+  families_ = {&up, &loss, m.targets};
   size_t n = 0;
   for (auto& e : entries_) {
+    if (forward)
+      break; // the TARGETS supervisor hands out the per-target series
     if (!e.error.empty() || n++ >= max_target_series)
       continue;
     e.up = up.with({to_string(e.proto), e.label});
@@ -297,6 +314,8 @@ void pinger_session::publish_engine_counters() {
   auto& m = *metrics_;
   size_t states[4][3] = {};
   for (auto& e : entries_) {
+    if (forward)
+      break; // published by the TARGETS supervisor
     if (e.error.empty())
       ++states[index(e.proto)][static_cast<size_t>(e.stats.state())];
     if (e.loss)
@@ -320,7 +339,7 @@ void pinger_session::publish_engine_counters() {
   for (auto p : {protocol::icmp, protocol::tcp, protocol::udp, protocol::dns})
     for (auto st :
          {target_state::unknown, target_state::up, target_state::down})
-      if (by_slot_[index(p)].size() > 0)
+      if (!forward && by_slot_[index(p)].size() > 0)
         m.targets->with({to_string(p), to_string(st)})
             ->set(
                 static_cast<double>(states[index(p)][static_cast<size_t>(st)]));

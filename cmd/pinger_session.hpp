@@ -1,8 +1,9 @@
 #pragma once
 
-// The probe side of `kubecombo pinger` without the actor layer: the engines,
-// one target_stats per target, job-mode reporting and server-mode transition
-// lines. The actor tree (DESIGN.md §3) will take over the stats ownership.
+// The probe side of `kubecombo pinger`: the engines, target resolution and
+// engine metrics. Job mode keeps one target_stats per target here; server
+// mode sets `forward`, and the agent's TARGET actors (actors/agent) own the
+// statistics and the up/down state instead (ADR 0022).
 
 #include "probes/dns_engine.hpp"
 #include "probes/icmp_engine.hpp"
@@ -17,7 +18,10 @@
 
 namespace kc::telemetry {
 class registry;
-}
+class gauge;
+template <class T>
+class family;
+} // namespace kc::telemetry
 
 namespace kc::cmd {
 
@@ -49,9 +53,32 @@ public:
   bool report(std::ostream& out) const;
   /// Server mode: called with each up/down transition line.
   std::function<void(bool down, const std::string& line)> on_transition;
+  /// Server mode with the actor tree: every batch goes here (on the io
+  /// thread) instead of the local statistics. Set it before start() and
+  /// before enable_metrics().
+  std::function<void(probes::protocol, std::span<const probes::probe_result>)>
+      forward;
   /// Exposes pinger_ metrics in `reg`; updated from the io thread.
   void enable_metrics(telemetry::registry& reg, size_t max_target_series);
   size_t size() const;
+
+  /// A probed target: label as written, protocol, engine slot.
+  struct target_info {
+    std::string label;
+    probes::protocol proto;
+    uint32_t slot;
+  };
+  /// Every target that is probed (resolved, engine available).
+  std::vector<target_info> targets() const;
+  /// The per-target gauge families (null before enable_metrics).
+  struct target_families {
+    telemetry::family<telemetry::gauge>* up = nullptr;
+    telemetry::family<telemetry::gauge>* loss = nullptr;
+    telemetry::family<telemetry::gauge>* by_state = nullptr;
+  };
+  target_families families() const {
+    return families_;
+  }
 
   void on_results(probes::protocol proto,
                   std::span<const probes::probe_result> batch) override;
@@ -72,6 +99,7 @@ private:
   std::unique_ptr<probes::udp_engine> udp_;
   std::unique_ptr<probes::dns_engine> dns_;
   std::unique_ptr<metrics> metrics_;
+  target_families families_;
   asio::steady_timer metrics_timer_;
   size_t running_ = 0;
 };

@@ -102,7 +102,8 @@ bool target_health::record(const probe_result& r) {
             + format_seconds(static_cast<double>(last_.at - last_.from_since)
                              * 1e-9)
             + " (since " + format_utc(last_.from_since) + ")";
-  reset_recent();
+  if (!last_.quiet()) // the quiet start keeps counting from the first probe
+    reset_recent();
   return true;
 }
 

@@ -1,0 +1,141 @@
+#include "cmd/pinger_server.hpp"
+
+#include "actors/agent/agent.hpp"
+#include "k8s/client/client_config.hpp"
+#include "messages/controller_types.hpp"
+#include "messages/pinger_agent_types.hpp"
+#include "messages/runtime_types.hpp"
+#include "messages/type_ids.hpp"
+#include "telemetry/admin_server.hpp"
+#include "telemetry/logging.hpp"
+#include "telemetry/metrics.hpp"
+#include "telemetry/process_metrics.hpp"
+
+#include <boost/asio/signal_set.hpp>
+
+#include <caf/all.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+namespace kc::cmd {
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+/// API access when configured: --kubeconfig, or in-cluster. Never fatal:
+/// without it the agent logs transitions and records no Events.
+std::shared_ptr<k8s::api_client> connect(const std::string& kubeconfig) {
+  if (kubeconfig.empty() && env("KUBERNETES_SERVICE_HOST").empty())
+    return nullptr;
+  try {
+    k8s::config_sources src;
+    src.explicit_path = kubeconfig;
+    return std::make_shared<k8s::api_client>(k8s::load_client_config(src));
+  } catch (const std::exception& e) {
+    KC_WARN("root", "no API access ({}): logging transitions only, no Events",
+            e.what());
+    return nullptr;
+  }
+}
+
+} // namespace
+
+int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
+                      const pinger_server_options& opts) {
+  std::unique_ptr<probes::udp_echo_responder> echo;
+  if (opts.udp_echo_port != 0) {
+    auto port = static_cast<uint16_t>(opts.udp_echo_port);
+    try {
+      echo = std::make_unique<probes::udp_echo_responder>(
+          io, boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v6(), port));
+    } catch (const std::exception&) {
+      echo = std::make_unique<probes::udp_echo_responder>(
+          io, boost::asio::ip::udp::endpoint(boost::asio::ip::udp::v4(), port));
+    }
+  }
+  // --- the actor tree -------------------------------------------------
+  agent::pinger_agent* agent_ptr = nullptr;
+  session.forward = [&agent_ptr](probes::protocol p,
+                                 std::span<const probes::probe_result> b) {
+    if (agent_ptr)
+      agent_ptr->post(p, b);
+  };
+  agent::agent_config acfg;
+  acfg.targets.health = opts.health;
+  for (auto& t : session.targets())
+    acfg.targets.initial.push_back(
+        {t.label, static_cast<uint8_t>(t.proto), t.slot, "flag"});
+  auto& reg = telemetry::global_registry();
+  std::unique_ptr<telemetry::admin_server> admin;
+  if (opts.enable_metrics) {
+    telemetry::register_process_metrics(reg);
+    session.enable_metrics(reg, 100);
+    auto fam = session.families();
+    acfg.targets.target_up = fam.up;
+    acfg.targets.target_loss = fam.loss;
+    acfg.targets.by_state = fam.by_state;
+    acfg.targets.max_target_series = 100;
+    telemetry::admin_routes routes;
+    routes.metrics = &reg;
+    routes.healthz = [] { return telemetry::check_result{}; };
+    routes.debug_actors
+        = runtime::debug_actors_route(runtime::global_actor_registry());
+    try {
+      admin = std::make_unique<telemetry::admin_server>(
+          routes,
+          telemetry::listen_address{"", static_cast<uint16_t>(opts.port)});
+    } catch (const std::exception& e) {
+      std::cerr << "kubecombo pinger: --port " << opts.port << ": " << e.what()
+                << '\n';
+      return 2;
+    }
+  }
+  acfg.pod = {env("POD_NAMESPACE"), env("POD_NAME"), env("POD_UID")};
+  acfg.api = connect(opts.kubeconfig);
+  bool events = acfg.api && !acfg.pod.name.empty();
+  if (acfg.api && acfg.pod.name.empty())
+    KC_WARN("root", "POD_NAME is not set: no TargetDown/TargetUp Events");
+  acfg.recorder.correlator.component = "kubecombo-pinger";
+  acfg.recorder.correlator.host = env("NODE_NAME");
+  acfg.recorder.correlator.instance = acfg.pod.name;
+  caf::actor_system_config cfg;
+  cfg.add_message_types<caf::id_block::kc_types>();
+  cfg.add_message_types<caf::id_block::kc_runtime>();
+  cfg.add_message_types<caf::id_block::kc_controller_rt>();
+  cfg.add_message_types<caf::id_block::kc_pinger_agent>();
+  cfg.set("scheduler.max-threads", 2);
+  caf::actor_system sys{cfg};
+  agent::pinger_agent agent{sys, std::move(acfg)};
+  agent_ptr = &agent;
+  // --- run until a signal -----------------------------------------------
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    session.stop();
+    if (echo)
+      echo->close();
+    io.stop();
+  });
+  for (auto& w : session.start({}))
+    KC_WARN("targets", "{}", w);
+  KC_INFO("pinger", "probing {} targets every {}s{}{}{}", session.size(),
+          opts.interval,
+          echo ? ", UDP echo on port " + std::to_string(echo->port()) : "",
+          admin ? ", metrics on port " + std::to_string(admin->port()) : "",
+          events ? ", Events on pod " + env("POD_NAMESPACE") + "/"
+                       + env("POD_NAME")
+                 : "");
+  io.run();
+  agent_ptr = nullptr;
+  agent.shutdown();
+  if (admin)
+    admin->stop();
+  return 0; // ~actor_system waits for the ordered shutdown
+}
+
+} // namespace kc::cmd
