@@ -1,5 +1,6 @@
 #include "cmd/controller_runtime.hpp"
 
+#include "actors/controller/debuggers.hpp"
 #include "actors/runtime/leader.hpp"
 #include "actors/runtime/readiness.hpp"
 #include "actors/runtime/recorder.hpp"
@@ -82,21 +83,28 @@ caf::actor child(caf::scoped_actor& self, const runtime::supervisor_actor& root,
 /// per-object children and the informers that feed them.
 const char* const writer_names[] = {"debuggers", "pingers", "nodes"};
 
-void start_writers(const runtime::supervisor_actor& root) {
+void start_writers(const runtime::supervisor_actor& root,
+                   const std::vector<child_spec>& debuggers) {
+  for (auto& spec : debuggers) // the Debugger controller (actors/controller)
+    caf::anon_send(root, atom::spawn_v, spec);
   for (auto name : writer_names) {
+    if (std::string_view{name} == "debuggers")
+      continue;
     runtime::supervisor_config w;
     w.name = name;
     caf::anon_send(root, atom::spawn_v, runtime::supervisor_child(std::move(w)));
   }
-  KC_INFO("root", "writers started: debuggers, pingers, nodes (placeholder "
-                  "supervisors: the Debugger/Pinger logic comes in its own "
-                  "issue; they write nothing yet)");
+  KC_INFO("root", "writers started: debuggers (with its informers), "
+                  "pingers, nodes (placeholder supervisors: the Pinger and "
+                  "node logic come in their own issues)");
 }
 
 } // namespace
 
 int run_controller_runtime(const controller_options& opts) {
   auto api = std::make_shared<k8s::api_client>(opts.client);
+  auto recorder_link = std::make_shared<controller::recorder_link>();
+  auto debugger_ctl = controller::make_debugger_controller({api, recorder_link});
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::kc_types>();
   cfg.add_message_types<caf::id_block::kc_runtime>();
@@ -117,9 +125,11 @@ int run_controller_runtime(const controller_options& opts) {
   root_cfg.grace = opts.grace;
   root_cfg.children.push_back(
       {"recorder",
-       [api, rcfg](caf::local_actor* parent, const child_context& ctx) {
-         return caf::actor_cast<caf::actor>(
-             parent->spawn(runtime::recorder, api, rcfg, ctx.entry));
+       [api, rcfg, recorder_link](caf::local_actor* parent,
+                                  const child_context& ctx) {
+         auto h = parent->spawn(runtime::recorder, api, rcfg, ctx.entry);
+         recorder_link->set(h);
+         return caf::actor_cast<caf::actor>(h);
        },
        restart_policy::permanent});
   std::shared_ptr<runtime::leader_status> lstatus;
@@ -182,7 +192,7 @@ int run_controller_runtime(const controller_options& opts) {
                     "this build yet; not serving it");
   bool writers = false;
   if (!opts.leader_elect) {
-    start_writers(root);
+    start_writers(root, debugger_ctl.children);
     writers = true;
   }
   ready = true;
@@ -223,7 +233,7 @@ int run_controller_runtime(const controller_options& opts) {
     }
     if (became && !writers) {
       KC_INFO("root", {{"identity", who}}, "became leader");
-      start_writers(root);
+      start_writers(root, debugger_ctl.children);
       writers = true;
       event_request ev;
       ev.kind = "Lease";
