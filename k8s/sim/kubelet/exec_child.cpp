@@ -1,16 +1,16 @@
 #include "k8s/sim/kubelet/exec_child.hpp"
 
-#include <cerrno>
-#include <csignal>
-#include <cstring>
-#include <fstream>
-
 #include <fcntl.h>
 #include <pty.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fstream>
 
 namespace kc::sim::kubelet_exec {
 
@@ -43,12 +43,12 @@ exec_child start_exec_child(pid_t target, const std::vector<std::string>& cmd,
   envp.push_back(nullptr);
   int netfd = ::open((proc + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC);
   int mntfd = ::open((proc + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC);
-  int rootfd = ::open((proc + "/root").c_str(),
-                      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int rootfd
+      = ::open((proc + "/root").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   int i[2] = {-1, -1}, o2[2] = {-1, -1}, e[2] = {-1, -1}, s[2] = {-1, -1};
   int master = -1, slave = -1;
-  bool ok = netfd >= 0 && mntfd >= 0 && rootfd >= 0
-            && ::pipe2(s, O_CLOEXEC) == 0;
+  bool ok
+      = netfd >= 0 && mntfd >= 0 && rootfd >= 0 && ::pipe2(s, O_CLOEXEC) == 0;
   if (ok && o.tty) {
     ok = ::openpty(&master, &slave, nullptr, nullptr, nullptr) == 0;
     if (ok) {
@@ -61,8 +61,8 @@ exec_child start_exec_child(pid_t target, const std::vector<std::string>& cmd,
   }
   if (!ok) {
     error = "container is not running";
-    close_all({netfd, mntfd, rootfd, i[0], i[1], o2[0], o2[1], e[0], e[1],
-               s[0], s[1], master, slave});
+    close_all({netfd, mntfd, rootfd, i[0], i[1], o2[0], o2[1], e[0], e[1], s[0],
+               s[1], master, slave});
     return out;
   }
   pid_t pid = ::fork();

@@ -5,10 +5,10 @@
 // container's environment; stdin a pipe (-i), stdout/stderr pipes, or one
 // pseudo-terminal for all three (-t).
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
-
-#include <sys/types.h>
 
 namespace kc::sim::kubelet_exec {
 

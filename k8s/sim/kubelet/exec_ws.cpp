@@ -10,14 +10,14 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <deque>
 #include <fstream>
 #include <optional>
-
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace kc::sim {
 
@@ -64,8 +64,8 @@ std::string status(int code, const std::vector<std::string>& cmd,
                   + list + "], exit code " + std::to_string(code);
   st["reason"] = "NonZeroExitCode";
   st["details"] = json::object{
-    {"causes", json::array{json::object{{"reason", "ExitCode"},
-                                        {"message", std::to_string(code)}}}}};
+      {"causes", json::array{json::object{{"reason", "ExitCode"},
+                                          {"message", std::to_string(code)}}}}};
   return json::serialize(st);
 }
 
@@ -120,8 +120,7 @@ class exec_session : public std::enable_shared_from_this<exec_session<Stream>> {
 public:
   exec_session(Stream&& s, http::request<http::string_body> msg,
                control_plane& cp, exec_request x)
-    : ws_(std::move(s)), msg_(std::move(msg)), cp_(cp), x_(std::move(x)) {
-  }
+    : ws_(std::move(s)), msg_(std::move(msg)), cp_(cp), x_(std::move(x)) {}
 
   ~exec_session() {
     if (child_.pid > 0) {
@@ -135,7 +134,7 @@ public:
     beast::get_lowest_layer(ws_).expires_never();
     if (denied) {
       auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(denied->code), 11);
+          static_cast<http::status>(denied->code), 11);
       res->set(http::field::content_type, denied->content_type);
       res->body() = std::move(denied->body);
       res->keep_alive(false);
@@ -144,20 +143,20 @@ public:
                         [self, res](beast::error_code, std::size_t) {
                           beast::error_code ec;
                           beast::get_lowest_layer(self->ws_).socket().shutdown(
-                            net::ip::tcp::socket::shutdown_both, ec);
+                              net::ip::tcp::socket::shutdown_both, ec);
                           beast::get_lowest_layer(self->ws_).close();
                         });
       return;
     }
     std::string offered(msg_[http::field::sec_websocket_protocol]);
     std::string proto = offered.find("v5.channel.k8s.io") != std::string::npos
-                          ? "v5.channel.k8s.io"
-                          : "v4.channel.k8s.io";
+                            ? "v5.channel.k8s.io"
+                            : "v4.channel.k8s.io";
     v5_ = proto[1] == '5';
-    ws_.set_option(websocket::stream_base::decorator(
-      [proto](websocket::response_type& r) {
-        r.set(http::field::sec_websocket_protocol, proto);
-      }));
+    ws_.set_option(
+        websocket::stream_base::decorator([proto](websocket::response_type& r) {
+          r.set(http::field::sec_websocket_protocol, proto);
+        }));
     ws_.async_accept(msg_, [self](beast::error_code ec) {
       if (!ec)
         self->on_accept();
@@ -209,8 +208,9 @@ private:
   void read_output(net::posix::stream_descriptor& d,
                    std::array<char, 32768>& buf, char ch) {
     auto self = this->shared_from_this();
-    d.async_read_some(net::buffer(buf), [self, &d, &buf, ch](
-                                          beast::error_code ec, std::size_t n) {
+    d.async_read_some(net::buffer(buf), [self, &d, &buf,
+                                         ch](beast::error_code ec,
+                                             std::size_t n) {
       if (!ec && n > 0) {
         if ((ch == 1 && self->x_.want_out) || (ch == 2 && self->x_.want_err))
           self->send(ch, std::string(buf.data(), n));
@@ -373,9 +373,9 @@ void start_exec(Stream&& stream, http::request<http::string_body> msg,
   x.want_out = flag("stdout", true);
   x.want_err = flag("stderr", true);
   auto denied = exec_denied(cp, req, x);
-  std::make_shared<exec_session<Stream>>(std::move(stream), std::move(msg),
-                                         cp, std::move(x))
-    ->start(std::move(denied));
+  std::make_shared<exec_session<Stream>>(std::move(stream), std::move(msg), cp,
+                                         std::move(x))
+      ->start(std::move(denied));
 }
 
 template void start_exec<plain_stream>(plain_stream&&,

@@ -4,12 +4,12 @@
 
 #include <boost/asio/write.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
 #include <deque>
 #include <fstream>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace kc::sim {
 
@@ -44,8 +44,8 @@ std::string container_phase(const json::object& pod,
 
 std::string first_container(const json::object& pod) {
   if (auto spec = obj_at(pod, "spec"))
-    if (auto cs = k8s::arr_at(*spec, "containers"); cs && !cs->empty()
-                                                     && (*cs)[0].is_object())
+    if (auto cs = k8s::arr_at(*spec, "containers");
+        cs && !cs->empty() && (*cs)[0].is_object())
       return str_at((*cs)[0].as_object(), "name");
   return "";
 }
@@ -63,7 +63,8 @@ public:
   }
 
   void start() {
-    beast::get_lowest_layer(stream_).expires_never(); // lives as long as the log
+    beast::get_lowest_layer(stream_)
+        .expires_never(); // lives as long as the log
     auto pod = cp_.objects.get("pods", ns_, name_);
     if (pod) {
       uid_ = meta_str(pod->obj, "uid");
@@ -72,8 +73,8 @@ public:
       run_ = logged_restart_count(pod->obj, container_);
       if (q_.previous && run_ > 0)
         --run_;
-      path_ = container_log_path(cp_.kubelet_dir + "/pods/" + uid_,
-                                 container_, run_);
+      path_ = container_log_path(cp_.kubelet_dir + "/pods/" + uid_, container_,
+                                 run_);
     }
     out_ = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
            "Cache-Control: no-cache, private\r\nConnection: close\r\n"
@@ -114,8 +115,8 @@ private:
     std::size_t start = 0;
     for (auto nl = partial_.find('\n'); nl != std::string::npos;
          nl = partial_.find('\n', start)) {
-      if (auto t = log_line_text(partial_.substr(start, nl - start),
-                                 q_.timestamps))
+      if (auto t
+          = log_line_text(partial_.substr(start, nl - start), q_.timestamps))
         fn(std::move(*t));
       start = nl + 1;
     }
@@ -195,10 +196,9 @@ private:
   void watch_disconnect() {
     // A following client sends nothing more: any completion ends it.
     auto self = this->shared_from_this();
-    stream_.async_read_some(net::buffer(sink_),
-                            [self](beast::error_code, std::size_t) {
-                              self->close();
-                            });
+    stream_.async_read_some(
+        net::buffer(sink_),
+        [self](beast::error_code, std::size_t) { self->close(); });
   }
 
   void close() {
@@ -222,8 +222,7 @@ private:
   int64_t sent_ = 0;
   std::string partial_, chunk_, out_, wire_;
   std::array<char, 512> sink_{};
-  bool writing_ = false, done_ = false, ended_ = false,
-       closed_ = false;
+  bool writing_ = false, done_ = false, ended_ = false, closed_ = false;
 };
 
 } // namespace
@@ -232,8 +231,7 @@ bool is_log_follow(const control_plane& cp, const api_request& req) {
   if (cp.kubelet_dir.empty() || req.method != "GET")
     return false;
   bool follow = false;
-  if (auto f = req.param("follow"); !f || !parse_go_bool(*f, follow)
-                                    || !follow)
+  if (auto f = req.param("follow"); !f || !parse_go_bool(*f, follow) || !follow)
     return false;
   auto segs = split_path(req.path);
   return segs.size() == 7 && segs[0] == "api" && segs[1] == "v1"

@@ -18,8 +18,8 @@ namespace kc::sim::kubelet_process {
 /// Records one Event about `pod` on `node` ("Normal" or "Warning").
 /// `container` names the container (fieldPath spec.containers{NAME}).
 void pod_event(control_plane& cp, const stored_ptr& pod,
-               const std::string& node, const std::string& container,
-               bool init, const std::string& type, const std::string& reason,
+               const std::string& node, const std::string& container, bool init,
+               const std::string& type, const std::string& reason,
                const std::string& message);
 
 } // namespace kc::sim::kubelet_process
