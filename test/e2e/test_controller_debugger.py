@@ -86,6 +86,14 @@ def _events(sim, ns, name, reason=None):
             and (reason is None or e.get("reason") == reason)]
 
 
+def _wait_events(sim, ns, name, reason, at_least=1):
+    """The Events (written asynchronously by the RECORDER), waited for."""
+    return simlib.wait_until(
+        lambda: (lambda evs: evs if len(evs) >= at_least else None)(
+            _events(sim, ns, name, reason)),
+        timeout=10, what="%d %s Event(s) on %s" % (at_least, reason, name))
+
+
 def _create(sim, ns, plural, body, group=GROUP):
     r = sim.request("POST", _path(ns, plural, group=group), json=body)
     assert r.status_code == 201, r.text
@@ -122,8 +130,10 @@ def _container(workload, name):
 
 
 def _writes(sim, **kw):
+    """Write counts, without the simulated kubelets' node Lease renewals."""
     w = simlib.fault_writes(sim, **kw)
-    return w["total"], w["items"]
+    items = [i for i in w["items"] if i["namespace"] != "kube-node-lease"]
+    return sum(i["total"] for i in items), items
 
 
 # -- fixtures ------------------------------------------------------------
@@ -134,7 +144,7 @@ def ctl(fault_sim):
     assert rc == 0, out + err
     c = Controller(fault_sim, "debugger")
     c.start()
-    # /readyz names the informers until their first LIST (readiness.hpp).
+    # The controller is up and ready before the tests start.
     simlib.wait_until(lambda: (c.get("/readyz", "health") or
                                requests_stub).status_code == 200,
                       timeout=20, what="/readyz OK (informers synced)")
@@ -199,6 +209,7 @@ def test_samples_converge_to_ready(fault_sim, ctl, ns):
         '[?(@.type=="Ready")].status}{"\\n"}{end}')
     assert rc == 0, err
     assert sorted(out.split()) == sorted(n + "=True" for n in names), out
+    _wait_events(sim, ns, "node-inspector", "Created")
     rc, out, err = sim.kubectl("describe", "debug", "-n", ns, "node-inspector")
     assert rc == 0, err
     for text in ("Conditions:", "Ready", "PodsReady", "Events:", "Created",
@@ -253,7 +264,7 @@ def test_hand_edit_of_the_daemonset_is_reverted(fault_sim, ctl, ns):
     simlib.wait_until(
         lambda: _container(sim.get_json(_ds_path(ns, "edited")), "debug")["image"]
         == "kubecombo/debugger:v1", timeout=20, what="the hand edit reverted")
-    assert _events(sim, ns, "edited", "Updated"), "no Updated Event"
+    _wait_events(sim, ns, "edited", "Updated")
     wait_ready(sim, ctl, ns, "edited")
 
 
@@ -293,7 +304,7 @@ def test_spec_changes_reach_the_workload(fault_sim, ctl, ns):
     simlib.wait_until(lambda: _container(ds(), "ping") is None, timeout=20,
                       what="the ping container removed")
     wait_ready(sim, ctl, ns, "changing")
-    assert len(_events(sim, ns, "changing", "Updated")) >= 3
+    _wait_events(sim, ns, "changing", "Updated", 3)
     # a ConfigMap change rolls (here: replaces) the workload
     _create(sim, ns, "configmaps", {"apiVersion": "v1", "kind": "ConfigMap",
                                     "metadata": {"name": "scripts"},
@@ -308,7 +319,7 @@ def test_spec_changes_reach_the_workload(fault_sim, ctl, ns):
                                .get("metadata", {}).get("uid") not in (None, uid)),
                       timeout=30, what="the Pod replaced after the ConfigMap change")
     wait_ready(sim, ctl, ns, "scripted")
-    assert len(_events(sim, ns, "scripted", "Replaced")) == 1
+    assert len(_wait_events(sim, ns, "scripted", "Replaced")) == 1
 
 
 def test_workload_type_switch_removes_the_old_workload(fault_sim, ctl, ns):
@@ -320,7 +331,7 @@ def test_workload_type_switch_removes_the_old_workload(fault_sim, ctl, ns):
                       timeout=20, what="the DaemonSet removed")
     wait_ready(sim, ctl, ns, "switch")
     assert sim.get_json(_pod_path(ns, "switch"))["metadata"]["labels"]["debug"] == "switch"
-    assert _events(sim, ns, "switch", "Deleted"), "no Deleted Event"
+    _wait_events(sim, ns, "switch", "Deleted")
 
 
 def test_missing_pinger_degrades_without_a_hot_loop(fault_sim, ctl, ns):
