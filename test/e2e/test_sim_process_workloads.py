@@ -441,3 +441,18 @@ spec:
     out = ok(psim.kubectl("describe", "pod", "sched", "-n", ns))
     for word in ("Scheduled", "Pulled", "Created", "Started"):
         assert word in out.split("Events:")[1], out
+
+
+def test_logs_since_time_and_since_seconds(psim, ns):
+    pod(psim, ns, "since", "echo early; sleep 3; echo late; sleep 600")
+    late = wait_until(lambda: [l for l in ok(psim.kubectl(
+        "logs", "since", "-n", ns, "--timestamps")).splitlines() if l.endswith(" late")],
+        timeout=20, what="the late line")
+    stamp = late[0].split()[0]
+    out = ok(psim.kubectl("logs", "since", "-n", ns, "--since-time=" + stamp))
+    assert out == "late\n", out
+    out = ok(psim.kubectl("logs", "since", "-n", ns, "--since=1h"))
+    assert out == "early\nlate\n", out
+    # Once a second has passed since the late line, --since=1s shows nothing.
+    wait_until(lambda: ok(psim.kubectl("logs", "since", "-n", ns, "--since=1s")) == "",
+               timeout=10, what="no line within the last second")

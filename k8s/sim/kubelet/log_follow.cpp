@@ -115,8 +115,8 @@ private:
     std::size_t start = 0;
     for (auto nl = partial_.find('\n'); nl != std::string::npos;
          nl = partial_.find('\n', start)) {
-      if (auto t
-          = log_line_text(partial_.substr(start, nl - start), q_.timestamps))
+      if (auto t = log_line_text(partial_.substr(start, nl - start),
+                                 q_.timestamps, q_.since))
         fn(std::move(*t));
       start = nl + 1;
     }

@@ -1,24 +1,24 @@
 #include "k8s/sim/kubelet/pod_log.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <deque>
 #include <fstream>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 namespace kc::sim {
 
 namespace {
 
-std::string now_nano() {
-  auto now = std::chrono::system_clock::now();
+std::string nano_time(std::chrono::system_clock::time_point now) {
   auto secs = std::chrono::system_clock::to_time_t(now);
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-              now.time_since_epoch())
-              .count()
+                now.time_since_epoch())
+                .count()
             % 1000000000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
@@ -27,6 +27,23 @@ std::string now_nano() {
                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                 tm.tm_min, tm.tm_sec, static_cast<long long>(ns));
   return buf;
+}
+
+std::string now_nano() {
+  return nano_time(std::chrono::system_clock::now());
+}
+
+/// An RFC 3339 time (UTC) in the log's fixed-width form, "" if malformed.
+std::string since_time(const std::string& t) {
+  if (t.size() < 20 || t[10] != 'T')
+    return "";
+  std::string frac;
+  for (std::size_t i = 20; t[19] == '.' && i < t.size()
+                           && std::isdigit(static_cast<unsigned char>(t[i]));
+       ++i)
+    frac += t[i];
+  frac.resize(9, '0');
+  return t.substr(0, 19) + "." + frac + "Z";
 }
 
 } // namespace
@@ -44,13 +61,13 @@ int logged_restart_count(const json::object& pod,
   return 0;
 }
 
-std::optional<std::string> log_line_text(const std::string& l,
-                                         bool timestamps) {
+std::optional<std::string> log_line_text(const std::string& l, bool timestamps,
+                                         const std::string& since) {
   // <time> <stream> <tag> <text>
   auto a = l.find(' ');
   auto b = a == std::string::npos ? a : l.find(' ', a + 1);
   auto c = b == std::string::npos ? b : l.find(' ', b + 1);
-  if (c == std::string::npos)
+  if (c == std::string::npos || (!since.empty() && l.substr(0, a) < since))
     return std::nullopt;
   return timestamps ? l.substr(0, a) + " " + l.substr(c + 1) : l.substr(c + 1);
 }
@@ -109,8 +126,8 @@ std::optional<std::string> read_pod_log(const std::string& kubelet_dir,
   int run = logged_restart_count(pod, q.container);
   if (q.previous) {
     if (run == 0) {
-      error = "previous terminated container \"" + q.container
-              + "\" in pod \"" + meta_str(pod, "name") + "\" not found";
+      error = "previous terminated container \"" + q.container + "\" in pod \""
+              + meta_str(pod, "name") + "\" not found";
       return std::nullopt;
     }
     --run;
@@ -119,7 +136,7 @@ std::optional<std::string> read_pod_log(const std::string& kubelet_dir,
   std::deque<std::string> lines;
   std::string l;
   while (std::getline(in, l)) {
-    auto text = log_line_text(l, q.timestamps);
+    auto text = log_line_text(l, q.timestamps, q.since);
     if (!text)
       continue;
     lines.push_back(std::move(*text));
@@ -155,6 +172,11 @@ log_query parse_log_query(const api_request& req,
   };
   q.tail = number("tailLines");
   q.limit_bytes = number("limitBytes");
+  if (auto t = req.param("sinceTime"))
+    q.since = since_time(*t);
+  else if (auto n = number("sinceSeconds"))
+    q.since = nano_time(std::chrono::system_clock::now()
+                        - std::chrono::seconds(*n));
   return q;
 }
 

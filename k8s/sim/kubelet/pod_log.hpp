@@ -43,15 +43,19 @@ struct log_query {
   bool timestamps = false;
   std::optional<int64_t> tail;
   std::optional<int64_t> limit_bytes;
+  /// sinceTime/sinceSeconds as `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` ("" = all).
+  std::string since;
 };
 
 /// The restart count of `container` in the pod's status (0 if none).
 int logged_restart_count(const json::object& pod, const std::string& container);
 
 /// One CRI log line as the client sees it (`<time> <text>` with
-/// timestamps, else `<text>`); nothing for a malformed line.
+/// timestamps, else `<text>`); nothing for a malformed line or one written
+/// before `since` (log_query::since).
 std::optional<std::string> log_line_text(const std::string& cri_line,
-                                         bool timestamps);
+                                         bool timestamps,
+                                         const std::string& since = "");
 
 /// The log text of `pod` (nothing if the process kubelet keeps no log for
 /// it); `error` set (400 message) when --previous has no earlier run.
