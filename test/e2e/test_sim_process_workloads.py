@@ -112,8 +112,8 @@ def pod(sim, ns, name, script, policy="Always", node="kubecombo-worker-3",
 # -- kubectl logs -f ---------------------------------------------------------
 
 def test_logs_follow_streams_until_the_container_ends(psim, ns):
-    pod(psim, ns, "ticker", "sleep 1; for i in 1 2 3 4 5 6 7 8; do echo tick $i; "
-        "sleep 0.4; done", policy="Never")
+    pod(psim, ns, "ticker", "sleep 2; for i in 1 2 3 4 5 6 7 8; do echo tick $i; "
+        "sleep 0.6; done", policy="Never")
     proc = psim.kubectl_popen("logs", "-f", "ticker", "-n", ns)
     reader = simlib.LineReader(proc)
     try:
