@@ -196,6 +196,13 @@ def test_samples_converge_to_ready(fault_sim, ctl, ns):
     assert pod["spec"].get("hostNetwork") is True
     sa = sim.get_json(_path(ns, "serviceaccounts", "kubecombo-agent", "/api/v1"))
     assert len(sa["metadata"]["ownerReferences"]) == 3
+    # The actor tree (DESIGN §3) in /debug/actors.
+    actors = {a["name"]: a for a in ctl.get("/debug/actors", timeout=5).json()["actors"]}
+    for kind in ("debuggers", "pingers", "configmaps", "pods", "daemonsets"):
+        assert actors["informer/" + kind]["parent"] == "root", actors.keys()
+    assert actors["debuggers"]["parent"] == "root"
+    for name in names:
+        assert actors["debugger/%s/%s" % (ns, name)]["parent"] == "debuggers"
     # kubectl's view: printer columns and describe.
     rc, out, err = sim.kubectl("get", "debug", "-n", ns)
     assert rc == 0, err
