@@ -12,7 +12,6 @@
 #include "telemetry/process_metrics.hpp"
 
 #include <boost/asio/signal_set.hpp>
-
 #include <caf/all.hpp>
 
 #include <cstdlib>
@@ -83,7 +82,9 @@ int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
     acfg.targets.max_target_series = 100;
     telemetry::admin_routes routes;
     routes.metrics = &reg;
-    routes.healthz = [] { return telemetry::check_result{}; };
+    routes.healthz = [] {
+      return telemetry::check_result{};
+    };
     routes.debug_actors
         = runtime::debug_actors_route(runtime::global_actor_registry());
     try {

@@ -32,8 +32,8 @@ std::optional<std::string> default_gateway_from(std::string_view table) {
       continue;
     // The kernel prints the address in host (little-endian) byte order.
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%lu.%lu.%lu.%lu", g & 0xff,
-                  (g >> 8) & 0xff, (g >> 16) & 0xff, (g >> 24) & 0xff);
+    std::snprintf(buf, sizeof buf, "%lu.%lu.%lu.%lu", g & 0xff, (g >> 8) & 0xff,
+                  (g >> 16) & 0xff, (g >> 24) & 0xff);
     return std::string{buf};
   }
   return std::nullopt;

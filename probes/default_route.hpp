@@ -14,7 +14,7 @@ namespace kc::probes {
 std::optional<std::string> default_gateway_from(std::string_view route_table);
 
 /// Reads `path` (default /proc/net/route); nullopt if none or unreadable.
-std::optional<std::string>
-default_gateway(const std::string& path = "/proc/net/route");
+std::optional<std::string> default_gateway(const std::string& path
+                                           = "/proc/net/route");
 
 } // namespace kc::probes

@@ -19,9 +19,7 @@ std::string format_utc(int64_t real_ns) {
 
 target_health::target_health(std::string label, protocol proto,
                              health_config cfg)
-  : label_(std::move(label)),
-    proto_(proto),
-    cfg_(cfg),
+  : label_(std::move(label)), proto_(proto), cfg_(cfg),
     stats_(stats_config{std::max<uint32_t>(cfg.window, 1),
                         std::max<uint32_t>(cfg.fail_threshold, 1),
                         std::max<uint32_t>(cfg.recover_threshold, 1)}) {
@@ -38,8 +36,7 @@ void target_health::reset_recent() {
 }
 
 double target_health::recent_loss() const {
-  return recent_n_ == 0 ? 0.0
-                        : static_cast<double>(recent_lost_) / recent_n_;
+  return recent_n_ == 0 ? 0.0 : static_cast<double>(recent_lost_) / recent_n_;
 }
 
 bool target_health::record(const probe_result& r) {
@@ -111,9 +108,10 @@ std::string target_health::describe() const {
   char loss[16];
   std::snprintf(loss, sizeof loss, "%.1f%%", stats_.loss() * 100);
   return std::string(to_string(state_)) + " since " + format_utc(since_)
-         + ", loss " + loss + ", rtt p50 " + format_seconds(stats_.quantile(0.5))
-         + " p99 " + format_seconds(stats_.quantile(0.99)) + ", "
-         + std::to_string(fails_) + " consecutive failures";
+         + ", loss " + loss + ", rtt p50 "
+         + format_seconds(stats_.quantile(0.5)) + " p99 "
+         + format_seconds(stats_.quantile(0.99)) + ", " + std::to_string(fails_)
+         + " consecutive failures";
 }
 
 } // namespace kc::probes

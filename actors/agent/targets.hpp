@@ -75,7 +75,7 @@ struct targets_state {
 
 /// The TARGETS supervisor's behavior; `entry` is its /debug/actors entry.
 targets_actor::behavior_type
-targets(targets_actor::stateful_pointer<targets_state> self,
-        targets_config cfg, runtime::entry_ptr entry);
+targets(targets_actor::stateful_pointer<targets_state> self, targets_config cfg,
+        runtime::entry_ptr entry);
 
 } // namespace kc::agent

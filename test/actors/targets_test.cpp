@@ -9,11 +9,11 @@
 #include "actors/agent/targets.hpp"
 #include "messages/pinger_agent_types.hpp"
 #include "telemetry/metrics.hpp"
-#include "test/actors/support/deterministic_fixture.hpp"
-
-#include <caf/all.hpp>
 
 #include <boost/test/unit_test.hpp>
+#include <caf/all.hpp>
+
+#include "test/actors/support/deterministic_fixture.hpp"
 
 using namespace std::chrono_literals;
 using kc::probes::outcome;
@@ -35,7 +35,8 @@ struct targets_fixture : kc::test::deterministic_fixture {
   kc::runtime::actor_registry reg;
   kc::telemetry::registry metrics;
   kc::telemetry::family<kc::telemetry::gauge>& up_family
-      = metrics.add_gauge_family("pinger_target_up", "h", {"protocol", "target"});
+      = metrics.add_gauge_family("pinger_target_up", "h",
+                                 {"protocol", "target"});
   kc::telemetry::family<kc::telemetry::gauge>& loss_family
       = metrics.add_gauge_family("pinger_target_loss_ratio", "h",
                                  {"protocol", "target"});
@@ -135,8 +136,8 @@ BOOST_AUTO_TEST_CASE(batches_are_split_per_target_and_transitions_reported) {
   auto status = receive_one<std::string>();
   BOOST_REQUIRE(status);
   BOOST_TEST(std::get<0>(*status)
-                 == "3 targets, 4 transitions, 0 restarts, 1 results for "
-                    "unknown slots");
+             == "3 targets, 4 transitions, 0 restarts, 1 results for "
+                "unknown slots");
   self->send_exit(t, caf::exit_reason::user_shutdown);
   run();
   BOOST_TEST(reg.size() == 0u); // children stopped with their parent
@@ -177,7 +178,8 @@ BOOST_AUTO_TEST_CASE(reporter_records_target_events_on_the_own_pod) {
   rc.recorder = recorder;
   auto r = sys.spawn(kc::agent::reporter, rc, kc::runtime::entry_ptr{});
   run();
-  self->send(r, kc::target_transition{"10.0.0.1", icmp, unknown, up, 1, "", "quiet"});
+  self->send(
+      r, kc::target_transition{"10.0.0.1", icmp, unknown, up, 1, "", "quiet"});
   self->send(r, kc::target_transition{"10.0.0.2", icmp, up, down, 2,
                                       "3 consecutive failures",
                                       "10.0.0.2 icmp up → down: loss 3.0%"});

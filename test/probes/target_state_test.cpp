@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(down_after_n_failures_up_after_m_successes) {
   BOOST_TEST(t.line.find("up for 3.00s (since 1970-01-01T00:00:01Z)")
                  != std::string::npos,
              t.line);
-  BOOST_TEST(!h.record(ok(5)));  // one success is not enough
+  BOOST_TEST(!h.record(ok(5)));   // one success is not enough
   BOOST_TEST(!h.record(lost(6))); // and a failure resets the count
   BOOST_TEST(!h.record(ok(7)));
   BOOST_TEST(h.record(ok(8)));
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(loss_above_threshold_without_consecutive_failures) {
   for (int i = 0; i < 9; ++i)
     h.record(i % 2 ? lost(++t) : ok(++t));
   BOOST_TEST((h.state() == kc::probes::target_state::up)); // 9 < min samples
-  changed_to_down = h.record(lost(++t));                  // 10th: 5/10 lost
+  changed_to_down = h.record(lost(++t));                   // 10th: 5/10 lost
   BOOST_TEST(changed_to_down);
   BOOST_TEST(h.last_transition().reason == "loss 50% of 10 probes > 40%");
   // Recovery: 2 successes; the loss ring restarts, so one more failure
