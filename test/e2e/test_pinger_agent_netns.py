@@ -102,6 +102,16 @@ def target_events(ns, sim, reason):
             and e["involvedObject"].get("kind") == "Pod"]
 
 
+def ns_get(ns, url):
+    """GET inside the namespace (the agent's admin port is on its loopback)."""
+    p = subprocess.run(["ip", "netns", "exec", ns, "/usr/bin/python3", "-c",
+                        "import sys,urllib.request;sys.stdout.write(urllib."
+                        "request.urlopen(sys.argv[1],timeout=5).read().decode())",
+                        url], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
 def wait_for_text(path, text, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -122,7 +132,8 @@ def test_blackholed_target_down_event_and_recovery(net, sim, tmp_path):
     with open(log, "w") as out:
         agent = subprocess.Popen(
             ["ip", "netns", "exec", a, KC, "pinger", "--interval", str(INTERVAL),
-             "--ping", f"{LIVE},{DEAD}", "--kubeconfig", sim.kubeconfig_path],
+             "--ping", f"{LIVE},{DEAD}", "--kubeconfig", sim.kubeconfig_path,
+             "--enable-metrics", "--port", "18080"],
             stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         assert wait_for_text(log, "probing 2 targets", 10), log.read_text()
@@ -144,6 +155,18 @@ def test_blackholed_target_down_event_and_recovery(net, sim, tmp_path):
         assert ev[0]["type"] == "Warning"
         assert ev[0]["involvedObject"]["namespace"] == "default"
         assert ev[0]["message"].startswith(f"{DEAD} icmp up → down"), ev[0]
+        # The tree in /debug/actors and the state counts in /metrics.
+        actors = json.loads(ns_get(a, "http://127.0.0.1:18080/debug/actors"))
+        names = {x["name"]: x for x in actors["actors"]}
+        for n in ("root", "recorder", "reporter", "targets",
+                  f"target/icmp/{LIVE}", f"target/icmp/{DEAD}"):
+            assert n in names, names.keys()
+        assert names[f"target/icmp/{DEAD}"]["parent"] == "targets"
+        assert names[f"target/icmp/{DEAD}"]["state"].startswith("down since")
+        metrics = ns_get(a, "http://127.0.0.1:18080/metrics")
+        assert 'pinger_targets{protocol="icmp",state="down"} 1' in metrics
+        assert 'pinger_targets{protocol="icmp",state="up"} 1' in metrics
+        assert f'pinger_target_up{{protocol="icmp",target="{DEAD}"}} 0' in metrics
         # Repair.
         sh("ip", "netns", "exec", b, "nft", "flush", "chain", "inet",
            "kcagent", "input")
