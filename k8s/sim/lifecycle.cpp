@@ -1,5 +1,6 @@
 #include "k8s/sim/lifecycle.hpp"
 
+#include "k8s/sim/defaults.hpp"
 #include "k8s/sim/kubeconfig.hpp"
 
 #include <atomic>
@@ -149,7 +150,7 @@ bool has_status_subresource(const k8s::resource_type& t) {
 
 bool tracks_generation(const k8s::resource_type& t) {
   return t.custom || is(t, "apps", "deployments")
-         || is(t, "apps", "daemonsets")
+         || is(t, "apps", "daemonsets") || is(t, "apps", "replicasets")
          || is(t, "apiextensions.k8s.io", "customresourcedefinitions")
          || t.group == "admissionregistration.k8s.io";
 }
@@ -169,6 +170,7 @@ void prepare_create(const k8s::resource_type& t, json::object& obj) {
   obj["apiVersion"] = t.api_version();
   obj["kind"] = t.kind;
   normalize(t, obj);
+  apply_defaults(t, obj); // ADR 0013
   if (t.group.empty() && t.resource == "pods") {
     obj["status"] = json::object{{"phase", "Pending"}, {"qosClass",
                                                        "BestEffort"}};
@@ -205,6 +207,7 @@ void prepare_update(const k8s::resource_type& t, const json::object& old,
       metadata_of(next)["resourceVersion"] = rv;
     obj = std::move(next);
   } else {
+    apply_defaults(t, obj); // ADR 0013, before the generation check
     auto& md = metadata_of(obj);
     for (auto k : {"uid", "creationTimestamp", "deletionTimestamp",
                    "deletionGracePeriodSeconds", "generation"}) {

@@ -13,7 +13,7 @@ namespace kc::sim {
 bool has_status_subresource(const k8s::resource_type& t);
 
 /// True if the kind carries metadata.generation (custom resources, CRDs,
-/// Deployments, DaemonSets, webhook configurations).
+/// Deployments, DaemonSets, ReplicaSets, webhook configurations).
 bool tracks_generation(const k8s::resource_type& t);
 
 /// Clears client-set system fields and sets uid, creationTimestamp and
