@@ -78,6 +78,8 @@ std::vector<resource_type_ptr> builtin_resource_types() {
          "LocalSubjectAccessReview", true, {"create"}),
     make("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "",
          "SelfSubjectAccessReview", false, {"create"}),
+    make("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "",
+         "SelfSubjectRulesReview", false, {"create"}),
     make("authorization.k8s.io", "v1", "subjectaccessreviews", "",
          "SubjectAccessReview", false, {"create"}),
     // apiextensions.k8s.io/v1

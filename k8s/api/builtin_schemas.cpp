@@ -117,7 +117,45 @@ constexpr const char* compact_defs = R"json({
 "rbac.Subject": {"apiGroup":"s","kind":"s","name":"s","namespace":"s"},
 "admissionregistration.ValidatingWebhookConfiguration": {"webhooks":"[o]"},
 "admissionregistration.MutatingWebhookConfiguration": {"webhooks":"[o]"},
-"apiextensions.CustomResourceDefinition": {"spec":"o","status":"o"}
+"apiextensions.CustomResourceDefinition": {"spec":"o","status":"o"},
+"authentication.UserInfo": {"extra":"o","groups":"[s]","uid":"s",
+  "username":"s"},
+"authentication.TokenReview": {"spec":{"audiences":"[s]","token":"s"},
+  "status":{"audiences":"[s]","authenticated":"b","error":"s",
+  "user":"@authentication.UserInfo"}},
+"authentication.TokenRequest": {"spec":{"audiences":"[s]",
+  "boundObjectRef":{"apiVersion":"s","kind":"s","name":"s","uid":"s"},
+  "expirationSeconds":"i"},"status":{"expirationTimestamp":"t",
+  "token":"s"}},
+"authentication.SelfSubjectReview": {"status":{
+  "userInfo":"@authentication.UserInfo"}},
+"authorization.ResourceAttributes": {"fieldSelector":"o","group":"s",
+  "labelSelector":"o","name":"s","namespace":"s","resource":"s",
+  "subresource":"s","verb":"s","version":"s"},
+"authorization.NonResourceAttributes": {"path":"s","verb":"s"},
+"authorization.SubjectAccessReviewSpec": {"extra":"o","groups":"[s]",
+  "nonResourceAttributes":"@authorization.NonResourceAttributes",
+  "resourceAttributes":"@authorization.ResourceAttributes","uid":"s",
+  "user":"s"},
+"authorization.SubjectAccessReviewStatus": {"allowed":"b","denied":"b",
+  "evaluationError":"s","reason":"s"},
+"authorization.SubjectAccessReview": {
+  "spec":"@authorization.SubjectAccessReviewSpec",
+  "status":"@authorization.SubjectAccessReviewStatus"},
+"authorization.LocalSubjectAccessReview": {
+  "spec":"@authorization.SubjectAccessReviewSpec",
+  "status":"@authorization.SubjectAccessReviewStatus"},
+"authorization.SelfSubjectAccessReview": {"spec":{
+  "nonResourceAttributes":"@authorization.NonResourceAttributes",
+  "resourceAttributes":"@authorization.ResourceAttributes"},
+  "status":"@authorization.SubjectAccessReviewStatus"},
+"authorization.ResourceRule": {"apiGroups":"[s]","resourceNames":"[s]",
+  "resources":"[s]","verbs":"[s]"},
+"authorization.NonResourceRule": {"nonResourceURLs":"[s]","verbs":"[s]"},
+"authorization.SelfSubjectRulesReview": {"spec":{"namespace":"s"},
+  "status":{"evaluationError":"s","incomplete":"b",
+  "nonResourceRules":"[@authorization.NonResourceRule]",
+  "resourceRules":"[@authorization.ResourceRule]"}}
 })json";
 
 /// Short prefix → real OpenAPI package prefix.
@@ -132,6 +170,8 @@ std::string full_name(const std::string& short_name) {
     {"admissionregistration.", "io.k8s.api.admissionregistration.v1."},
     {"apiextensions.",
      "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1."},
+    {"authentication.", "io.k8s.api.authentication.v1."},
+    {"authorization.", "io.k8s.api.authorization.v1."},
   };
   for (auto& [from, to] : prefixes)
     if (short_name.rfind(from, 0) == 0)
@@ -238,7 +278,11 @@ std::string builtin_schema_name(const std::string& group,
        "ReplicaSet",
        "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-       "CustomResourceDefinition"};
+       "CustomResourceDefinition",
+       // reviews (k8s/sim/access_review.cpp)
+       "TokenReview", "TokenRequest", "SelfSubjectReview",
+       "SubjectAccessReview", "LocalSubjectAccessReview",
+       "SelfSubjectAccessReview", "SelfSubjectRulesReview"};
   bool known = false;
   for (auto k : kinds)
     known = known || kind == k;

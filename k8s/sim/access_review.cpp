@@ -1,8 +1,10 @@
 // The security endpoints that are not stored objects (ADR 0007):
 // serviceaccounts/token (TokenRequest), SelfSubjectAccessReview,
-// SubjectAccessReview, LocalSubjectAccessReview (authorization.k8s.io/v1),
+// SubjectAccessReview, LocalSubjectAccessReview, SelfSubjectRulesReview
+// (authorization.k8s.io/v1; rules_review.cpp),
 // SelfSubjectReview and TokenReview (authentication.k8s.io/v1).
 
+#include "k8s/api/validation.hpp"
 #include "k8s/sim/authn.hpp"
 #include "k8s/sim/authz.hpp"
 #include "k8s/sim/handlers.hpp"
@@ -205,6 +207,61 @@ api_response token_request(control_plane& cp, const route& r,
   return created(std::move(out));
 }
 
+/// fieldValidation against the review's schema (builtin_schemas): wrong
+/// JSON types are 400, unknown fields 400 (Strict) or a Warning (Warn).
+std::optional<api_response> check_fields(const api_request& req,
+                                         const k8s::resource_type& t,
+                                         json::object obj,
+                                         std::vector<std::string>& warnings) {
+  auto mode = req.param_or("fieldValidation", "Warn");
+  if (mode != "Strict" && mode != "Warn" && mode != "Ignore")
+    return from_status(k8s::status_bad_request(
+      "fieldValidation: Unsupported value: \"" + mode
+      + "\": supported values: \"Ignore\", \"Strict\", \"Warn\""));
+  auto vr = k8s::validate_object(t, obj);
+  if (!vr.decode_errors.empty()) {
+    auto& d = vr.decode_errors.front();
+    return from_status(k8s::status_bad_request(
+      t.kind + " in version \"v1\" cannot be handled as a " + t.kind
+      + ": json: cannot unmarshal " + d.got + " into Go struct field "
+      + t.kind + "." + d.field + " of type " + d.want));
+  }
+  if (vr.unknown_fields.empty() || mode == "Ignore")
+    return std::nullopt;
+  if (mode == "Strict") {
+    std::string msg = "strict decoding error: ";
+    for (std::size_t i = 0; i < vr.unknown_fields.size(); ++i)
+      msg += (i ? ", " : "") + ("unknown field \"" + vr.unknown_fields[i]
+                                + "\"");
+    return from_status(k8s::status_bad_request(msg));
+  }
+  for (auto& f : vr.unknown_fields)
+    warnings.push_back("299 - \"unknown field \\\"" + f + "\\\"\"");
+  return std::nullopt;
+}
+
+api_response serve_review(control_plane& cp, api_request& req,
+                          const route& r, json::object obj) {
+  if (r.sub == "token")
+    return token_request(cp, r, std::move(obj));
+  auto& res = r.type->resource;
+  if (res == "tokenreviews")
+    return token_review(cp, std::move(obj));
+  if (res == "selfsubjectrulesreviews")
+    return rules_review(cp, req, std::move(obj));
+  if (res == "selfsubjectreviews") {
+    json::object out{{"kind", "SelfSubjectReview"},
+                     {"apiVersion", r.type->api_version()},
+                     {"metadata", json::object{{"creationTimestamp",
+                                                now_rfc3339()}}},
+                     {"status", json::object{{"userInfo",
+                                              user_info(req.user, req.uid,
+                                                        req.groups)}}}};
+    return created(std::move(out));
+  }
+  return access_review(cp, req, r, std::move(obj));
+}
+
 bool is_virtual(const route& r) {
   auto& t = *r.type;
   if (t.group == authz_group)
@@ -229,22 +286,14 @@ std::optional<api_response> serve_security_resource(control_plane& cp,
   if (auto bad = std::get_if<api_response>(&parsed))
     return std::move(*bad);
   auto obj = std::move(std::get<json::object>(parsed));
-  if (token_sub)
-    return token_request(cp, r, std::move(obj));
-  auto& res = r.type->resource;
-  if (res == "tokenreviews")
-    return token_review(cp, std::move(obj));
-  if (res == "selfsubjectreviews") {
-    json::object out{{"kind", "SelfSubjectReview"},
-                     {"apiVersion", r.type->api_version()},
-                     {"metadata", json::object{{"creationTimestamp",
-                                                now_rfc3339()}}},
-                     {"status", json::object{{"userInfo",
-                                              user_info(req.user, req.uid,
-                                                        req.groups)}}}};
-    return created(std::move(out));
-  }
-  return access_review(cp, req, r, std::move(obj));
+  std::vector<std::string> warnings;
+  auto t = token_sub ? pseudo(authn_group, "TokenRequest") : *r.type;
+  if (auto bad = check_fields(req, t, obj, warnings))
+    return std::move(*bad);
+  auto out = serve_review(cp, req, r, std::move(obj));
+  for (auto& w : warnings)
+    out.headers.emplace_back("Warning", w);
+  return out;
 }
 
 } // namespace kc::sim

@@ -35,4 +35,10 @@ std::optional<api_response> serve_security_resource(control_plane& cp,
                                                     api_request& req,
                                                     const route& r);
 
+/// SelfSubjectRulesReview of the requesting user (rules_review.cpp): 201
+/// with status.resourceRules / nonResourceRules, 400 without
+/// spec.namespace.
+api_response rules_review(control_plane& cp, const api_request& req,
+                          boost::json::object obj);
+
 } // namespace kc::sim

@@ -331,7 +331,7 @@ const schema access_review_spec{
    {3, "user", ft::str},
    {4, "groups", ft::rep_str},
    {6, "uid", ft::str}}};
-
+const schema rules_review_spec{{{1, "namespace", ft::str}}};
 
 const std::map<std::string, schema> kinds = {
   {"ConfigMap",
@@ -386,6 +386,9 @@ const std::map<std::string, schema> kinds = {
   {"SubjectAccessReview",
    {{{1, "metadata", ft::msg, &object_meta},
      {2, "spec", ft::msg, &access_review_spec}}}},
+  {"SelfSubjectRulesReview",
+   {{{1, "metadata", ft::msg, &object_meta},
+     {2, "spec", ft::msg, &rules_review_spec}}}},
   {"LocalSubjectAccessReview",
    {{{1, "metadata", ft::msg, &object_meta},
      {2, "spec", ft::msg, &access_review_spec}}}},

@@ -98,10 +98,13 @@ const json::object* applies_to(const json::object& binding,
   return nullptr;
 }
 
-/// Looks for an allowing rule in the bindings of `binding_key` in `ns`.
-bool visit(control_plane& cp, const authz_attributes& a,
-           const std::string& ns, authz_decision& d,
-           std::vector<std::string>& errors) {
+/// Calls f(rule, binding, role kind, role name, subject) for every rule of
+/// every role bound to the user in `ns` ("" = the ClusterRoleBindings)
+/// until f returns true; missing roles are added to `errors`.
+template <class F>
+bool each_bound_rule(control_plane& cp, const authz_attributes& a,
+                     const std::string& ns, std::vector<std::string>& errors,
+                     F&& f) {
   bool cluster = ns.empty();
   uint64_t rev = 0;
   auto bindings = cp.objects.list(
@@ -130,20 +133,35 @@ bool visit(control_plane& cp, const authz_attributes& a,
     auto rules = role->obj.find("rules");
     if (rules == role->obj.end() || !rules->value().is_array())
       continue;
-    for (auto& r : rules->value().as_array()) {
-      if (!r.is_object() || !rule_allows(r.as_object(), a))
-        continue;
-      d.allowed = true;
-      auto bname = cluster ? "\"" + b->name + "\""
-                           : "\"" + b->name + "/" + ns + "\"";
-      d.reason = "RBAC: allowed by " + std::string(cluster ? "ClusterRoleBinding "
-                                                          : "RoleBinding ")
-                 + bname + " of " + kind + " \"" + role_name + "\" to "
-                 + describe(*subject, ns);
-      return true;
-    }
+    for (auto& r : rules->value().as_array())
+      if (r.is_object() && f(r.as_object(), *b, kind, role_name, *subject))
+        return true;
   }
   return false;
+}
+
+/// Looks for an allowing rule in the bindings of `ns` ("" = cluster).
+bool visit(control_plane& cp, const authz_attributes& a,
+           const std::string& ns, authz_decision& d,
+           std::vector<std::string>& errors) {
+  bool cluster = ns.empty();
+  return each_bound_rule(
+    cp, a, ns, errors,
+    [&](const json::object& rule, const stored_object& b,
+        const std::string& kind, const std::string& role_name,
+        const json::object& subject) {
+      if (!rule_allows(rule, a))
+        return false;
+      d.allowed = true;
+      auto bname = cluster ? "\"" + b.name + "\""
+                           : "\"" + b.name + "/" + ns + "\"";
+      d.reason = "RBAC: allowed by "
+                 + std::string(cluster ? "ClusterRoleBinding "
+                                       : "RoleBinding ")
+                 + bname + " of " + kind + " \"" + role_name + "\" to "
+                 + describe(subject, ns);
+      return true;
+    });
 }
 
 } // namespace
@@ -184,6 +202,21 @@ authz_decision authorize(control_plane& cp, const authz_attributes& a) {
     d.reason += "]";
   }
   return d;
+}
+
+rbac_rules rules_for(control_plane& cp, const authz_attributes& a,
+                     const std::string& ns) {
+  rbac_rules out;
+  auto collect = [&](const json::object& rule, const stored_object&,
+                     const std::string&, const std::string&,
+                     const json::object&) {
+    out.rules.push_back(rule);
+    return false;
+  };
+  each_bound_rule(cp, a, "", out.errors, collect);
+  if (!ns.empty())
+    each_bound_rule(cp, a, ns, out.errors, collect);
+  return out;
 }
 
 api_response forbidden_response(const authz_attributes& a,

@@ -44,6 +44,19 @@ authz_decision authorize(control_plane& cp, const authz_attributes& a);
 /// rbac.RuleAllows: one PolicyRule against the attributes.
 bool rule_allows(const boost::json::object& rule, const authz_attributes& a);
 
+/// The PolicyRules bound to a user (RBAC RulesFor): ClusterRoleBindings
+/// first, then the RoleBindings of `ns` (if not empty).
+struct rbac_rules {
+  std::vector<boost::json::object> rules;
+  /// Roles that bindings name but that do not exist.
+  std::vector<std::string> errors;
+};
+
+/// The rules of `a.user` / `a.groups` in namespace `ns` (only user and
+/// groups of `a` are used; no system:masters bypass).
+rbac_rules rules_for(control_plane& cp, const authz_attributes& a,
+                     const std::string& ns);
+
 /// The 403 Status the apiserver returns for a denied request.
 api_response forbidden_response(const authz_attributes& a,
                                 const std::string& reason);

@@ -139,3 +139,35 @@ def test_impersonation_needs_permission(sim):
     r = sim.request("GET", "/api/v1/namespaces/%s/pods" % ns,
                     headers={"Impersonate-User": "system:serviceaccount:%s:robot" % ns})
     assert_status(r, 403, "Forbidden", message_contains='cannot list resource "pods"')
+
+
+def test_can_i_list_from_selfsubjectrulesreview(sim):
+    ns = _ns(sim)
+    user = "system:serviceaccount:%s:robot" % ns
+    rc, out, err = sim.kubectl("auth", "can-i", "--list", "--as", user, "-n", ns)
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[0].split() == ["Resources", "Non-Resource", "URLs", "Resource",
+                                "Names", "Verbs"], out
+    assert any(l.split() == ["selfsubjectrulesreviews.authorization.k8s.io", "[]", "[]",
+                             "[create]"] for l in lines), out
+    assert not any(l.startswith("pods ") for l in lines), out
+    rc, out, err = sim.kubectl("create", "role", "lister", "--verb=get,list",
+                               "--resource=pods,secrets", "--resource-name=only",
+                               "-n", ns)
+    assert rc == 0, err
+    rc, out, err = sim.kubectl("create", "rolebinding", "robot-lists", "--role=lister",
+                               "--serviceaccount=%s:robot" % ns, "-n", ns)
+    assert rc == 0, err
+    rc, out, err = sim.kubectl("auth", "can-i", "--list", "--as", user, "-n", ns)
+    assert rc == 0, err
+    rows = [l.split() for l in out.splitlines()]
+    assert ["pods", "[]", "[only]", "[get", "list]"] in rows, out
+    assert ["secrets", "[]", "[only]", "[get", "list]"] in rows, out
+    # Only in that namespace.
+    rc, out, err = sim.kubectl("auth", "can-i", "--list", "--as", user, "-n", "default")
+    assert rc == 0 and "[only]" not in out, out
+    # The admin (system:masters) may do everything.
+    rc, out, err = sim.kubectl("auth", "can-i", "--list", "-n", ns)
+    assert rc == 0, err
+    assert ["*.*", "[]", "[]", "[*]"] in [l.split() for l in out.splitlines()], out

@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(hostile_selectors_and_crds) {
                      "schema":{"openAPIV3Schema":[]},
                      "additionalPrinterColumns":"x"}]}})"})
     BOOST_TEST(reg.apply_crd(json::parse(doc).as_object()) != "", doc);
-  BOOST_TEST(reg.all().size() == 26u);
+  BOOST_TEST(reg.all().size() == 27u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
