@@ -2,6 +2,7 @@
 // watch delay and write counters (ADR 0012).
 
 #include "k8s/sim/fault.hpp"
+#include "k8s/sim/authn.hpp"
 #include "k8s/sim/util.hpp"
 
 #include "k8s/sim/control_plane.hpp"
@@ -31,7 +32,7 @@ bool scope_matches(const fault_scope& s, const fault_request& fr,
   return s.path_prefix.empty() || req.path.rfind(s.path_prefix, 0) == 0;
 }
 
-api_response forbidden(const fault_request& fr) {
+api_response forbidden(const fault_request& fr, const std::string& user) {
   k8s::resource_type t;
   t.group = fr.group;
   t.resource = fr.resource;
@@ -40,7 +41,8 @@ api_response forbidden(const fault_request& fr) {
                                     : "in the namespace \"" + fr.ns + "\"";
   return from_status(k8s::status_forbidden(
     fr.resource.empty() ? nullptr : &t, fr.name,
-    "User \"kubecombo-admin\" cannot " + fr.verb + " resource \"" + res
+    "User \"" + (user.empty() ? std::string(admin_user) : user)
+      + "\" cannot " + fr.verb + " resource \"" + res
       + "\" in API group \"" + fr.group + "\" " + where));
 }
 
@@ -139,9 +141,10 @@ void fault_injector::fail(fault_rule rule) {
 }
 
 void fault_injector::deny(std::string verb, std::string resource,
-                          std::string ns) {
+                          std::string ns, std::string user) {
   std::lock_guard<std::mutex> g(mtx_);
-  denies_.push_back({std::move(verb), std::move(resource), std::move(ns)});
+  denies_.push_back({std::move(verb), std::move(resource), std::move(ns),
+                     std::move(user)});
   active_ = true;
 }
 
@@ -212,9 +215,10 @@ fault_injector::intercept(const api_request& req) {
     if ((d.verb == "*" || d.verb == fr.verb)
         && (d.resource == "*" || d.resource == fr.resource
             || d.resource == fr.resource + "/" + fr.sub)
-        && (d.ns.empty() || d.ns == fr.ns) && !fr.resource.empty()) {
+        && (d.ns.empty() || d.ns == fr.ns) && !fr.resource.empty()
+        && (d.user.empty() || d.user == req.user)) {
       ++served_[403];
-      return forbidden(fr);
+      return forbidden(fr, req.user);
     }
   for (auto it = errors_.begin(); it != errors_.end(); ++it)
     if (take(*it, fr, req)) {

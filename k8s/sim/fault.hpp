@@ -8,6 +8,7 @@
 //   auto& f = srv.faults();
 //   f.fail({.code = 429, .count = 2, .verb = "list", .resource = "pods"});
 //   f.deny("create", "configmaps");
+//   f.deny("get", "secrets", "", "system:serviceaccount:default:app");
 //   f.delay_watches(std::chrono::milliseconds(300));
 //   f.set_pod_phase("default", "p", "Failed");
 //   auto n = f.writes("configmaps", "default", "x").total();
@@ -87,8 +88,11 @@ public:
   /// Adds an error rule (429/500/503). Throws std::invalid_argument.
   void fail(fault_rule rule);
   /// Answers 403 Forbidden (the RBAC Status) to `verb` on `resource`
-  /// ("*" = any) in namespace `ns` ("" = any).
-  void deny(std::string verb, std::string resource, std::string ns = "");
+  /// ("*" = any) in namespace `ns` ("" = any), for requests of `user` (the
+  /// authenticated or impersonated user name, e.g. "alice" or
+  /// "system:serviceaccount:ns:sa"; "" = every user, the admin included).
+  void deny(std::string verb, std::string resource, std::string ns = "",
+            std::string user = "");
   /// Aborts the TCP connection (RST) of matching requests.
   void reset_connections(fault_rule rule);
   /// Delays every watch delivery by `d` (0 = off).
@@ -135,7 +139,7 @@ private:
     double acc = 0;
   };
   struct deny_rule {
-    std::string verb, resource, ns;
+    std::string verb, resource, ns, user;
   };
   bool take(counted_rule& r, const fault_request& fr, const api_request& req);
   boost::json::object describe_locked() const;

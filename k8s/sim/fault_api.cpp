@@ -96,6 +96,23 @@ fault_rule rule_of(const json::object& o) {
   return r;
 }
 
+/// The user a deny rule names: `user` (a user name as authenticated) or
+/// `serviceAccount` ("namespace/name"); "" = every user.
+std::string deny_user(const json::object& o) {
+  auto user = get_str(o, "user", false);
+  auto sa = get_str(o, "serviceAccount", false);
+  if (!user.empty() && !sa.empty())
+    throw bad_field("fields \"user\" and \"serviceAccount\" are exclusive");
+  if (sa.empty())
+    return user;
+  auto slash = sa.find('/');
+  if (slash == 0 || slash == std::string::npos || slash + 1 == sa.size()
+      || sa.find('/', slash + 1) != std::string::npos)
+    throw bad_field("field \"serviceAccount\" must be \"namespace/name\"");
+  return "system:serviceaccount:" + sa.substr(0, slash) + ":"
+         + sa.substr(slash + 1);
+}
+
 api_response ok() {
   return from_status(k8s::status_success());
 }
@@ -197,14 +214,15 @@ api_response fault_injector::serve(api_request& req) {
         r.retry_after = static_cast<int>(*ra);
       fail(std::move(r));
     } else if (p == "/fault/v1/deny") {
-      auto o = body_of(req, {"verb", "resource", "namespace"});
+      auto o = body_of(req, {"verb", "resource", "namespace", "user",
+                             "serviceAccount"});
       auto verb = get_str(o, "verb", true);
       auto res = get_str(o, "resource", true);
       if (verb.empty())
         throw bad_field("field \"verb\" must not be empty");
       if (res.empty())
         throw bad_field("field \"resource\" must not be empty");
-      deny(verb, res, get_str(o, "namespace", false));
+      deny(verb, res, get_str(o, "namespace", false), deny_user(o));
     } else if (p == "/fault/v1/reset-connections") {
       auto o = body_of(req, {"count", "fraction", "verb", "resource",
                              "pathPrefix", "watchOnly"});

@@ -181,6 +181,8 @@ json::object fault_injector::describe_locked() const {
     json::object o{{"verb", d.verb}, {"resource", d.resource}};
     if (!d.ns.empty())
       o["namespace"] = d.ns;
+    if (!d.user.empty())
+      o["user"] = d.user;
     denies.push_back(std::move(o));
   }
   json::object served;

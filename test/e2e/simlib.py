@@ -364,11 +364,17 @@ def fault_errors(sim, code, count=None, fraction=None, verb=None, resource=None,
     return _fault(sim, "POST", "errors", body)
 
 
-def fault_deny(sim, verb, resource, namespace=None):
-    """403 Forbidden (the RBAC Status) for `verb` on `resource` ("*" = any)."""
+def fault_deny(sim, verb, resource, namespace=None, user=None,
+               service_account=None):
+    """403 Forbidden (the RBAC Status) for `verb` on `resource` ("*" = any),
+    for every user or only `user` / `service_account` ("namespace/name")."""
     body = {"verb": verb, "resource": resource}
     if namespace:
         body["namespace"] = namespace
+    if user:
+        body["user"] = user
+    if service_account:
+        body["serviceAccount"] = service_account
     return _fault(sim, "POST", "deny", body)
 
 

@@ -102,6 +102,25 @@ def test_deny_is_the_rbac_forbidden_message(fault_sim):
     assert rc == 0, err
 
 
+def test_deny_for_one_service_account_only(fault_sim):
+    sa = "system:serviceaccount:default:" + unique("app")
+    rc, out, err = kubectl(fault_sim, "create", "clusterrolebinding", unique("view"),
+                           "--clusterrole=view",
+                           "--serviceaccount=default:" + sa.rsplit(":", 1)[1])
+    assert rc == 0, err
+    rc, out, err = kubectl(fault_sim, "get", "configmaps", "-n", "default", "--as", sa)
+    assert rc == 0, err  # RBAC allows it
+    simlib.fault_deny(fault_sim, "list", "configmaps",
+                      service_account="default/" + sa.rsplit(":", 1)[1])
+    rc, out, err = kubectl(fault_sim, "get", "configmaps", "-n", "default", "--as", sa)
+    assert rc != 0
+    assert ('configmaps is forbidden: User "%s" cannot list resource "configmaps" in '
+            'API group "" in the namespace "default"' % sa) in err, err
+    rc, out, err = kubectl(fault_sim, "get", "configmaps", "-n", "default")
+    assert rc == 0, err  # the admin is not denied
+    assert simlib.fault_state(fault_sim)["denies"][0]["user"] == sa
+
+
 def test_reset_breaks_one_connection(fault_sim):
     name = unique("cm")
     make_cm(fault_sim, name)

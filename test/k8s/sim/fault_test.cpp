@@ -138,6 +138,65 @@ BOOST_AUTO_TEST_CASE(deny_answers_the_rbac_forbidden_status) {
              == 201u);
 }
 
+BOOST_AUTO_TEST_CASE(deny_can_name_a_user_or_service_account) {
+  sim_client c{*srv};
+  const std::string sa = "system:serviceaccount:default:app";
+  // The SA may create ConfigMaps (RBAC), so only the fault denies it.
+  BOOST_REQUIRE(c.request("POST", "/apis/rbac.authorization.k8s.io/v1/"
+                                  "clusterrolebindings",
+                          R"({"metadata":{"name":"app-edit"},"roleRef":{
+      "apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole",
+      "name":"cluster-admin"},"subjects":[{"kind":"ServiceAccount",
+      "name":"app","namespace":"default"}]})")
+                  .status
+                == 201u);
+  BOOST_TEST(c.request("POST", "/fault/v1/deny",
+                       R"({"verb":"create","resource":"configmaps",
+                           "serviceAccount":"default/app"})")
+               .status
+             == 200u);
+  std::map<std::string, std::string> as_sa{{"Impersonate-User", sa}};
+  auto r = c.request("POST", cms, R"({"metadata":{"name":"d1"}})", as_sa);
+  BOOST_TEST(r.status == 403u);
+  BOOST_TEST(r.json().at("message").as_string()
+             == "configmaps is forbidden: User \"" + sa
+                  + "\" cannot create resource \"configmaps\" in API group "
+                    "\"\" in the namespace \"default\"");
+  // Other users (the admin, another user) are not denied.
+  BOOST_TEST(c.request("POST", cms, R"({"metadata":{"name":"d2"}})").status
+             == 201u);
+  BOOST_TEST(c.request("POST", cms, R"({"metadata":{"name":"d3"}})",
+                       {{"Impersonate-User", "alice"},
+                        {"Impersonate-Group", "system:masters"}})
+               .status
+             == 201u);
+  auto f = c.get("/fault/v1/faults").json();
+  BOOST_TEST(f.at("denies").at(0).at("user").as_string() == sa);
+  // By user name, in process.
+  srv->faults().clear();
+  BOOST_TEST(c.request("POST", cms, R"({"metadata":{"name":"d4"}})", as_sa)
+               .status
+             == 201u);
+  srv->faults().deny("get", "configmaps", "", "alice");
+  r = c.request("GET", cms + "/d2", "",
+                {{"Impersonate-User", "alice"},
+                 {"Impersonate-Group", "system:masters"}});
+  BOOST_TEST(r.status == 403u);
+  BOOST_TEST(r.json().at("message").as_string().find("User \"alice\"")
+             != std::string::npos);
+  BOOST_TEST(c.get(cms + "/d2").status == 200u);
+  auto bad = c.request("POST", "/fault/v1/deny",
+                       R"({"verb":"get","resource":"x",
+                           "serviceAccount":"no-slash"})");
+  BOOST_TEST(bad.status == 400u);
+  BOOST_TEST(bad.json().at("message").as_string()
+             == "fault: field \"serviceAccount\" must be \"namespace/name\"");
+  bad = c.request("POST", "/fault/v1/deny",
+                  R"({"verb":"get","resource":"x","user":"a",
+                      "serviceAccount":"n/a"})");
+  BOOST_TEST(bad.status == 400u);
+}
+
 BOOST_AUTO_TEST_CASE(fault_endpoints_are_never_faulted) {
   sim_client c{*srv};
   kc::sim::fault_rule r;
