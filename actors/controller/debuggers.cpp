@@ -5,6 +5,7 @@
 #include "actors/controller/debugger_reconciler.hpp"
 #include "actors/controller/object_cache.hpp"
 #include "actors/runtime/informer.hpp"
+#include "actors/runtime/readiness.hpp"
 #include "actors/runtime/reconcile_supervisor.hpp"
 #include "k8s/api/kubecombo/workload.hpp"
 
@@ -67,9 +68,9 @@ child_spec informer_spec(const debugger_controller_config& cfg, hub_ptr h,
                                 const child_context& ctx) {
     auto c = ic;
     c.entry = ctx.entry;
-    // Not in runtime::global_readiness() yet: /readyz would then wait for
-    // the CRDs, which test_controller_metrics' sim does not install
-    // (requests.md, B → owner of that test). The passes wait for `synced`.
+    // /readyz waits for every informer's first LIST (so for the CRDs too);
+    // registered on spawn, so a standby (not leader) stays ready.
+    runtime::global_readiness().add("informer/" + ic.kind, ic.synced);
     std::lock_guard<std::mutex> guard{h->mutex};
     if (h->subscriber)
       c.subscribers = {h->subscriber};
