@@ -1,5 +1,6 @@
 #include "k8s/api/table.hpp"
 
+#include "k8s/api/jsonpath.hpp"
 #include "k8s/api/table_support.hpp"
 
 #include <boost/json.hpp>
@@ -26,57 +27,6 @@ std::string trim(std::string s) {
   auto b = s.find_first_not_of(" \t");
   auto e = s.find_last_not_of(" \t");
   return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
-}
-
-/// Evaluates a simple JSONPath (".a.b", "{.a[0].b}", ".a['x.y']",
-/// ".metadata.labels.app\.kubernetes\.io/name"); null if absent.
-const json::value* eval_path(const json::value& root, std::string path) {
-  path = trim(path);
-  if (path.size() >= 2 && path.front() == '{' && path.back() == '}')
-    path = trim(path.substr(1, path.size() - 2));
-  if (!path.empty() && path.front() == '$')
-    path.erase(0, 1);
-  const json::value* cur = &root;
-  std::size_t i = 0;
-  while (cur && i < path.size()) {
-    if (path[i] == '.') {
-      ++i;
-      std::string key;
-      while (i < path.size() && path[i] != '.' && path[i] != '[') {
-        if (path[i] == '\\' && i + 1 < path.size())
-          ++i;
-        key += path[i++];
-      }
-      if (key.empty())
-        continue;
-      auto o = cur->if_object();
-      cur = o ? o->if_contains(key) : nullptr;
-    } else if (path[i] == '[') {
-      auto close = path.find(']', i);
-      if (close == std::string::npos)
-        return nullptr;
-      auto inner = trim(path.substr(i + 1, close - i - 1));
-      i = close + 1;
-      if (inner.size() >= 2 && (inner.front() == '\'' || inner.front() == '"')) {
-        auto o = cur->if_object();
-        cur = o ? o->if_contains(inner.substr(1, inner.size() - 2)) : nullptr;
-        continue;
-      }
-      long long idx = 0;
-      auto [p, ec] = std::from_chars(inner.data(), inner.data() + inner.size(), idx);
-      auto a = cur->if_array();
-      if (ec != std::errc{} || p != inner.data() + inner.size() || !a)
-        return nullptr;
-      if (idx < 0)
-        idx += static_cast<long long>(a->size());
-      cur = idx >= 0 && static_cast<std::size_t>(idx) < a->size()
-              ? &(*a)[static_cast<std::size_t>(idx)]
-              : nullptr;
-    } else {
-      return nullptr;
-    }
-  }
-  return cur;
 }
 
 std::string number_text(double d) {
@@ -281,7 +231,7 @@ make_table(const resource_type& type,
           if (c.format == "name" && c.json_path.empty())
             cells.push_back(json::value(string_at(obj, "metadata.name")));
           else
-            cells.push_back(custom_cell(c, eval_path(whole, c.json_path), now));
+            cells.push_back(custom_cell(c, eval_jsonpath(whole, c.json_path), now));
         }
       }
     } catch (const std::exception&) {

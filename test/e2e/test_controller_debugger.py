@@ -213,10 +213,9 @@ def test_samples_converge_to_ready(fault_sim, ctl, ns):
     assert by_name["node-inspector"]["PINGER"] == "mesh-pinger"
     assert by_name["script-job"]["CONFIGMAP"] == "custom-checks"
     # The READY column is the CRD's filter JSONPath
-    # (.status.conditions[?(@.type=="Ready")].status); the sim's Table
-    # renderer has no filter expressions yet (requests.md, B → table owner),
-    # so an empty cell is tolerated there; kubectl's own JSONPath must see it.
-    assert all(r["READY"] in ("True", "") for r in rows), out
+    # (.status.conditions[?(@.type=="Ready")].status), rendered by the sim's
+    # server-side Table (k8s/api/jsonpath.cpp); kubectl's own JSONPath agrees.
+    assert all(r["READY"] == "True" for r in rows), out
     rc, out, err = sim.kubectl(
         "get", "debug", "-n", ns, "-o",
         'jsonpath={range .items[*]}{.metadata.name}={.status.conditions'
