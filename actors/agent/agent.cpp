@@ -48,6 +48,20 @@ pinger_agent::pinger_agent(caf::actor_system& sys, agent_config cfg)
          return caf::actor_cast<caf::actor>(h);
        },
        restart_policy::permanent});
+  if (cfg.discovery && cfg.api) {
+    auto dcfg = std::move(*cfg.discovery);
+    dcfg.api = cfg.api;
+    dcfg.targets = targets_;
+    if (!dcfg.book)
+      dcfg.book = std::make_shared<peer_book>();
+    root.children.push_back(
+        {"discovery",
+         [dcfg](caf::local_actor* parent, const child_context& ctx) {
+           return caf::actor_cast<caf::actor>(
+               parent->spawn(kc::agent::discovery, dcfg, ctx.entry));
+         },
+         restart_policy::permanent});
+  }
   root_ = runtime::spawn_supervisor(sys, std::move(root));
 }
 

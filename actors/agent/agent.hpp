@@ -5,6 +5,7 @@
 //   root ── recorder (only with API access)
 //        ── reporter
 //        ── targets ── target/<proto>/<addr> ...
+//        ── discovery ── informer/peers (API access + Debugger env only)
 //
 // The engines (probes/, Asio) stay outside the actor system: their result
 // sink calls `post()` once per batch on the io thread, which becomes one
@@ -17,6 +18,7 @@
 //   agent.shutdown();     // ordered: targets, reporter, recorder
 
 #include "actors/agent/actor_cell.hpp"
+#include "actors/agent/discovery.hpp"
 #include "actors/agent/reporter.hpp"
 #include "actors/agent/targets.hpp"
 #include "actors/runtime/recorder.hpp"
@@ -26,6 +28,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -40,6 +43,9 @@ struct agent_config {
   /// API access; null = log only (no RECORDER).
   std::shared_ptr<k8s::api_client> api;
   runtime::recorder_config recorder;
+  /// DISCOVERY of peer pods (its `api` and `targets` are filled in);
+  /// nullopt = no peers.
+  std::optional<discovery_config> discovery;
   /// Budget of the ordered shutdown.
   caf::timespan grace = std::chrono::seconds{5};
 };

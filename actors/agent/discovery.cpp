@@ -1,0 +1,206 @@
+#include "actors/agent/discovery.hpp"
+
+#include "actors/agent/peers.hpp"
+#include "actors/runtime/informer.hpp"
+#include "messages/runtime_types.hpp"
+#include "telemetry/logging.hpp"
+
+#include <caf/all.hpp>
+
+namespace kc::agent {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<discovery_state>*;
+
+std::string key_string(const object_key& k) {
+  return k.ns.empty() ? k.name : k.ns + "/" + k.name;
+}
+
+bool ip_in_use(const peer_book& b, const std::string& ip) {
+  for (auto& [key, v] : b.peers)
+    if (v == ip)
+      return true;
+  return false;
+}
+
+/// Puts the targets of one peer IP (idempotent in TARGETS). Book locked.
+void put_peer(self_ptr self, peer_book& b, const std::string& ip) {
+  auto& cfg = self->state.cfg;
+  auto t = cfg.targets ? cfg.targets->get() : targets_actor{};
+  for (auto& p : cfg.probes) {
+    auto label = peer_label(ip, p);
+    auto skey = std::to_string(p.proto) + "/" + label;
+    auto s = b.slots.find(skey);
+    if (s == b.slots.end()) {
+      std::optional<uint32_t> slot;
+      if (cfg.slot_for)
+        slot = cfg.slot_for(p.proto, label);
+      else if (p.proto < 4)
+        slot = b.next_slot[p.proto]++;
+      if (!slot) {
+        KC_WARN("discovery", "peer {}: no engine slot for it, not probed",
+                label);
+        continue;
+      }
+      s = b.slots.emplace(skey, *slot).first;
+    }
+    if (t)
+      self->send(t, atom::put_v, target_def{label, p.proto, s->second, "peer"});
+  }
+}
+
+/// Removes the targets of one peer IP (their engine slots stay reserved).
+void remove_peer(self_ptr self, const std::string& ip) {
+  auto& cfg = self->state.cfg;
+  auto t = cfg.targets ? cfg.targets->get() : targets_actor{};
+  if (!t)
+    return; // a restarted TARGETS starts without it anyway
+  for (auto& p : cfg.probes)
+    self->send(t, atom::remove_v, p.proto, peer_label(ip, p));
+}
+
+/// Sets a pod's peer IP (nullopt = not a Ready peer / gone).
+void set_peer(self_ptr self, const std::string& key,
+              std::optional<std::string> ip) {
+  auto& st = self->state;
+  auto& b = *st.cfg.book;
+  std::lock_guard<std::mutex> guard{b.mtx};
+  auto i = b.peers.find(key);
+  std::optional<std::string> old;
+  if (i != b.peers.end())
+    old = i->second;
+  if (old == ip)
+    return;
+  if (old) {
+    b.peers.erase(i);
+    if (!ip_in_use(b, *old)) {
+      remove_peer(self, *old);
+      ++st.removed;
+      KC_INFO("discovery", "peer {} ({}) left", key, *old);
+    }
+  }
+  if (ip) {
+    bool had = ip_in_use(b, *ip);
+    b.peers[key] = *ip;
+    if (!had) {
+      put_peer(self, b, *ip);
+      ++st.added;
+      KC_INFO("discovery", "peer {} ({}) ready", key, *ip);
+    }
+  }
+}
+
+void update_entry(self_ptr self) {
+  auto& st = self->state;
+  if (!st.entry)
+    return;
+  size_t n = 0;
+  {
+    std::lock_guard<std::mutex> guard{st.cfg.book->mtx};
+    n = st.cfg.book->peers.size();
+  }
+  st.entry->set_state(std::to_string(n) + " peers, " + std::to_string(st.added)
+                      + " added, " + std::to_string(st.removed) + " removed"
+                      + (st.synced ? "" : ", not synced"));
+}
+
+} // namespace
+
+std::string peer_label(const std::string& ip, const peer_probe& p) {
+  if (p.port == 0)
+    return ip;
+  auto host = ip.find(':') == std::string::npos ? ip : "[" + ip + "]";
+  return host + ":" + std::to_string(p.port);
+}
+
+caf::behavior discovery(caf::stateful_actor<discovery_state>* self,
+                        discovery_config cfg, runtime::entry_ptr entry) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.entry = std::move(entry);
+  if (!st.cfg.book)
+    st.cfg.book = std::make_shared<peer_book>();
+  runtime::informer_config icfg;
+  icfg.kind = "peers";
+  icfg.resource = {"", "v1", "pods", true, st.cfg.ns, "", ""};
+  icfg.label_selector = peer_selector(st.cfg.debugger);
+  icfg.client = st.cfg.api;
+  icfg.subscribers = {caf::actor_cast<caf::actor>(self)};
+  icfg.metrics = st.cfg.metrics;
+  // Linked: a failed informer (403) takes DISCOVERY down; its supervisor
+  // restarts both, and the book keeps the peers meanwhile.
+  self->spawn<caf::linked>(runtime::informer, std::move(icfg));
+  {
+    // A restarted TARGETS or DISCOVERY: bring the known peers back.
+    std::lock_guard<std::mutex> guard{st.cfg.book->mtx};
+    for (auto& [key, ip] : st.cfg.book->peers)
+      put_peer(self, *st.cfg.book, ip);
+  }
+  self->delayed_send(self, st.cfg.resync, atom::tick_v);
+  update_entry(self);
+  return {
+      [self](const resource_event& ev) {
+        auto& st = self->state;
+        if (st.entry)
+          st.entry->handled(self);
+        auto key = key_string(ev.key);
+        std::optional<std::string> ip;
+        if (ev.snapshot) {
+          st.seen.insert(key);
+          ip = ready_peer_ip(*ev.snapshot, st.cfg.own_pod);
+        } else {
+          st.seen.erase(key);
+        }
+        set_peer(self, key, std::move(ip));
+        update_entry(self);
+      },
+      [self](atom::synced, const std::string&) {
+        auto& st = self->state;
+        st.synced = true;
+        // Peers of an earlier incarnation that this one's LIST did not see.
+        std::vector<std::string> gone;
+        {
+          std::lock_guard<std::mutex> guard{st.cfg.book->mtx};
+          for (auto& [key, ip] : st.cfg.book->peers)
+            if (!st.seen.count(key))
+              gone.push_back(key);
+        }
+        for (auto& key : gone)
+          set_peer(self, key, std::nullopt);
+        update_entry(self);
+      },
+      [self](atom::tick) {
+        auto& st = self->state;
+        {
+          std::lock_guard<std::mutex> guard{st.cfg.book->mtx};
+          std::set<std::string> ips;
+          for (auto& [key, ip] : st.cfg.book->peers)
+            ips.insert(ip);
+          for (auto& ip : ips)
+            put_peer(self, *st.cfg.book, ip);
+        }
+        self->delayed_send(self, st.cfg.resync, atom::tick_v);
+      },
+      [self](atom::get) -> std::string {
+        std::set<std::string> ips;
+        std::lock_guard<std::mutex> guard{self->state.cfg.book->mtx};
+        for (auto& [key, ip] : self->state.cfg.book->peers)
+          ips.insert(ip);
+        std::string out;
+        for (auto& ip : ips)
+          out += ip + "\n";
+        return out;
+      },
+      [self](atom::status) -> std::string {
+        auto& st = self->state;
+        std::lock_guard<std::mutex> guard{st.cfg.book->mtx};
+        return std::to_string(st.cfg.book->peers.size()) + " peers, "
+               + std::to_string(st.added) + " added, "
+               + std::to_string(st.removed) + " removed"
+               + (st.synced ? "" : ", not synced");
+      },
+  };
+}
+
+} // namespace kc::agent
