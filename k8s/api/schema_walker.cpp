@@ -181,7 +181,8 @@ struct walker {
 
   static std::string go_type(const json::object& s) {
     auto t = s.if_contains("type");
-    std::string_view type = t && t->is_string() ? t->as_string() : "";
+    std::string_view type = t && t->is_string() ? std::string_view(t->as_string())
+                                                  : std::string_view();
     if (type == "integer")
       return "int64";
     if (type == "number")
