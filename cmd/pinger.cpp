@@ -107,8 +107,7 @@ int run_pinger(const arguments& args) {
                    [&](const std::string& v) -> std::string {
                      char* end = nullptr;
                      double d = std::strtod(v.c_str(), &end);
-                     if (end == v.c_str() || *end != '\0' || !(d >= 0)
-                         || d > 1)
+                     if (end == v.c_str() || *end != '\0' || !(d >= 0) || d > 1)
                        return "must be a ratio between 0 and 1";
                      health.loss_threshold = d;
                      return "";
@@ -192,6 +191,8 @@ int run_pinger(const arguments& args) {
   opts.port = port;
   opts.interval = per_probe * static_cast<double>(count);
   opts.kubeconfig = kubeconfig;
+  opts.ds_namespace = ds_namespace;
+  opts.ds_name = ds_name;
   return run_pinger_server(io, session, opts);
 }
 

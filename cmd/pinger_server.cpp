@@ -1,11 +1,13 @@
 #include "cmd/pinger_server.hpp"
 
 #include "actors/agent/agent.hpp"
+#include "actors/agent/peers.hpp"
 #include "k8s/client/client_config.hpp"
 #include "messages/controller_types.hpp"
 #include "messages/pinger_agent_types.hpp"
 #include "messages/runtime_types.hpp"
 #include "messages/type_ids.hpp"
+#include "probes/target.hpp"
 #include "telemetry/admin_server.hpp"
 #include "telemetry/logging.hpp"
 #include "telemetry/metrics.hpp"
@@ -17,6 +19,9 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 namespace kc::cmd {
 
@@ -41,6 +46,78 @@ std::shared_ptr<k8s::api_client> connect(const std::string& kubeconfig) {
             e.what());
     return nullptr;
   }
+}
+
+/// Engine slots for discovered peers. The engines take new slots only
+/// before they start, so peers seen by the first LIST are probed and later
+/// ones are tracked only (ADR 0022, consequences).
+struct peer_slots {
+  std::mutex mtx;
+  bool started = false;
+  std::shared_ptr<agent::peer_book> book;
+};
+
+/// DISCOVERY of the own DaemonSet's pods with API access, the pod identity
+/// and a DaemonSet name; null = no discovery.
+std::shared_ptr<peer_slots> discovery_setup(agent::agent_config& acfg,
+                                            pinger_session& session,
+                                            const pinger_server_options& opts) {
+  auto name = opts.ds_name.empty() ? env("DEBUGGER_NAME") : opts.ds_name;
+  auto ns
+      = opts.ds_namespace.empty() ? env("POD_NAMESPACE") : opts.ds_namespace;
+  if (!acfg.api || name.empty() || ns.empty() || acfg.pod.name.empty())
+    return nullptr;
+  auto slots = std::make_shared<peer_slots>();
+  slots->book = std::make_shared<agent::peer_book>();
+  agent::discovery_config d;
+  d.ns = ns;
+  d.debugger = name;
+  d.own_pod = acfg.pod.name;
+  d.probes = {{static_cast<uint8_t>(probes::protocol::icmp), 0}};
+  if (opts.udp_echo_port > 0)
+    d.probes.push_back({static_cast<uint8_t>(probes::protocol::udp),
+                        static_cast<uint16_t>(opts.udp_echo_port)});
+  d.book = slots->book;
+  d.metrics = opts.enable_metrics ? &telemetry::global_registry() : nullptr;
+  d.slot_for
+      = [slots, &session](uint8_t proto,
+                          const std::string& label) -> std::optional<uint32_t> {
+    std::lock_guard<std::mutex> guard{slots->mtx};
+    if (slots->started)
+      return std::nullopt;
+    probes::target_spec spec;
+    std::string err;
+    auto p = static_cast<probes::protocol>(proto);
+    if (!probes::parse_target(p, label, spec, err)
+        || !session.add(spec).empty())
+      return std::nullopt;
+    auto all = session.targets();
+    if (all.empty() || all.back().label != label || all.back().proto != p)
+      return std::nullopt;
+    return all.back().slot;
+  };
+  KC_INFO("discovery", "peers: pods -l {} in {}", agent::peer_selector(name),
+          ns);
+  acfg.discovery = std::move(d);
+  return slots;
+}
+
+/// Gives DISCOVERY's first LIST up to 2 s, then closes the engines' slot
+/// tables (an API that is down only delays the start).
+void wait_for_peers(const std::shared_ptr<peer_slots>& slots) {
+  if (!slots)
+    return;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{2};
+  while (std::chrono::steady_clock::now() < until) {
+    {
+      std::lock_guard<std::mutex> guard{slots->book->mtx};
+      if (slots->book->synced)
+        break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  std::lock_guard<std::mutex> guard{slots->mtx};
+  slots->started = true;
 }
 
 } // namespace
@@ -105,6 +182,7 @@ int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
   acfg.recorder.correlator.component = "kubecombo-pinger";
   acfg.recorder.correlator.host = env("NODE_NAME");
   acfg.recorder.correlator.instance = acfg.pod.name;
+  auto peers = discovery_setup(acfg, session, opts);
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::kc_types>();
   cfg.add_message_types<caf::id_block::kc_runtime>();
@@ -122,6 +200,7 @@ int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
       echo->close();
     io.stop();
   });
+  wait_for_peers(peers);
   for (auto& w : session.start({}))
     KC_WARN("targets", "{}", w);
   KC_INFO("pinger", "probing {} targets every {}s{}{}{}", session.size(),

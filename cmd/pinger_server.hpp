@@ -24,6 +24,9 @@ struct pinger_server_options {
   /// --kubeconfig; empty = in-cluster when KUBERNETES_SERVICE_HOST is set,
   /// else no API access (log only).
   std::string kubeconfig;
+  /// --ds-namespace / --ds-name: the own DaemonSet's pods (`debug=<name>`)
+  /// are discovered as peers (empty name: DEBUGGER_NAME, else none).
+  std::string ds_namespace, ds_name;
 };
 
 /// Runs server mode on `session` (targets added, not started); returns the

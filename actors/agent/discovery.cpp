@@ -13,6 +13,9 @@ namespace {
 
 using self_ptr = caf::stateful_actor<discovery_state>*;
 
+/// A peer target the engines could not take (tracked, not probed).
+constexpr uint32_t no_slot = UINT32_MAX;
+
 std::string key_string(const object_key& k) {
   return k.ns.empty() ? k.name : k.ns + "/" + k.name;
 }
@@ -38,13 +41,13 @@ void put_peer(self_ptr self, peer_book& b, const std::string& ip) {
         slot = cfg.slot_for(p.proto, label);
       else if (p.proto < 4)
         slot = b.next_slot[p.proto]++;
-      if (!slot) {
+      if (!slot)
         KC_WARN("discovery", "peer {}: no engine slot for it, not probed",
-                label);
-        continue;
-      }
-      s = b.slots.emplace(skey, *slot).first;
+                label); // once: the sentinel below remembers it
+      s = b.slots.emplace(skey, slot.value_or(no_slot)).first;
     }
+    if (s->second == no_slot)
+      continue;
     if (t)
       self->send(t, atom::put_v, target_def{label, p.proto, s->second, "peer"});
   }
@@ -162,6 +165,7 @@ caf::behavior discovery(caf::stateful_actor<discovery_state>* self,
         std::vector<std::string> gone;
         {
           std::lock_guard<std::mutex> guard{st.cfg.book->mtx};
+          st.cfg.book->synced = true;
           for (auto& [key, ip] : st.cfg.book->peers)
             if (!st.seen.count(key))
               gone.push_back(key);

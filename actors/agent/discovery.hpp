@@ -41,6 +41,8 @@ struct peer_book {
   std::map<std::string, std::string> peers;
   /// "<proto>/<label>" → engine slot (a re-appearing IP keeps its slot).
   std::map<std::string, uint32_t> slots;
+  /// Set once DISCOVERY saw its first full list.
+  bool synced = false;
   /// Next slot per protocol when no allocator is set.
   uint32_t next_slot[4] = {0, 0, 0, 0};
 };

@@ -17,6 +17,9 @@
 #include <boost/test/unit_test.hpp>
 #include <caf/all.hpp>
 
+#include <atomic>
+#include <optional>
+
 #include "test/actors/support/sim_fixture.hpp"
 
 namespace json = boost::json;
@@ -39,8 +42,12 @@ struct fixture : kc::test::sim_fixture {
     cell->set(targets);
   }
 
-  void start_discovery() {
+  void start_discovery(
+      std::function<std::optional<uint32_t>(uint8_t, const std::string&)>
+          slot_for
+      = {}) {
     kc::agent::discovery_config dc;
+    dc.slot_for = std::move(slot_for);
     dc.api = client;
     dc.ns = "default";
     dc.debugger = "dbg";
@@ -191,6 +198,19 @@ BOOST_FIXTURE_TEST_CASE(peers_stay_while_the_api_is_unreachable, fixture) {
   server->faults().clear();
   delete_pod("a"); // once the API answers again, the departure is seen
   BOOST_REQUIRE_MESSAGE(wait_running(""), running());
+}
+
+BOOST_FIXTURE_TEST_CASE(peers_without_an_engine_slot_are_not_probed, fixture) {
+  create_pod("a", "dbg");
+  set_status("a", "10.1.0.1", true);
+  std::atomic<int> asked{0};
+  start_discovery([&](uint8_t proto, const std::string&) {
+    ++asked;
+    return proto == icmp ? std::optional<uint32_t>{5} : std::nullopt;
+  });
+  BOOST_REQUIRE_MESSAGE(wait_running("target/icmp/10.1.0.1\n"), running());
+  // The 5 s resync re-puts the peer without asking for the slots again.
+  BOOST_TEST(asked.load() == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
