@@ -19,6 +19,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simlib  # noqa: E402
+from netnslib import sh, veth_pair  # noqa: E402
 
 KC = os.environ.get("KUBECOMBO", "kubecombo")
 
@@ -32,38 +33,10 @@ INTERVAL = 0.5
 POD = "pinger-agent-e2e"
 
 
-def sh(*args, check=True):
-    return subprocess.run(args, check=check, capture_output=True, text=True)
-
-
 @pytest.fixture
 def net():
-    tag = str(os.getpid() % 100000)
-    a, b = f"kcqa{tag}", f"kcqb{tag}"
-    va, vb = f"kcwa{tag}", f"kcwb{tag}"
-    try:
-        sh("ip", "netns", "add", a)
-        sh("ip", "netns", "add", b)
-        sh("ip", "link", "add", va, "type", "veth", "peer", "name", vb)
-        sh("ip", "link", "set", va, "netns", a)
-        sh("ip", "link", "set", vb, "netns", b)
-        sh("ip", "-n", a, "addr", "add", "198.18.9.1/24", "dev", va)
-        sh("ip", "-n", b, "addr", "add", LIVE + "/24", "dev", vb)
-        sh("ip", "-n", b, "addr", "add", DEAD + "/24", "dev", vb)
-        for ns, dev in ((a, va), (b, vb)):
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "-n", ns, "link", "set", dev, "up")
-        nft = ("ip", "netns", "exec", b, "nft")
-        sh(*nft, "add", "table", "inet", "kcagent")
-        sh(*nft, "add", "chain", "inet", "kcagent", "input",
-           "{ type filter hook input priority 0; }")
-        yield a, b
-    finally:
-        sh("ip", "netns", "exec", b, "nft", "delete", "table", "inet",
-           "kcagent", check=False)
-        sh("ip", "netns", "del", a, check=False)
-        sh("ip", "netns", "del", b, check=False)
-        sh("ip", "link", "del", va, check=False)
+    with veth_pair("q", "198.18.9", "kcagent") as ab:
+        yield ab
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from netnslib import sh, veth_pair
+
 KC = os.environ.get("KUBECOMBO", "kubecombo")
 
 pytestmark = pytest.mark.skipif(
@@ -19,40 +21,10 @@ pytestmark = pytest.mark.skipif(
 LIVE, DEAD = "198.18.7.2", "198.18.7.3"
 
 
-def sh(*args, check=True):
-    return subprocess.run(args, check=check, capture_output=True, text=True)
-
-
 @pytest.fixture
 def net():
-    tag = str(os.getpid() % 100000)
-    a, b = f"kcpa{tag}", f"kcpb{tag}"
-    va, vb = f"kcva{tag}", f"kcvb{tag}"
-    try:
-        sh("ip", "netns", "add", a)
-        sh("ip", "netns", "add", b)
-        sh("ip", "link", "add", va, "type", "veth", "peer", "name", vb)
-        sh("ip", "link", "set", va, "netns", a)
-        sh("ip", "link", "set", vb, "netns", b)
-        sh("ip", "-n", a, "addr", "add", "198.18.7.1/24", "dev", va)
-        sh("ip", "-n", b, "addr", "add", LIVE + "/24", "dev", vb)
-        sh("ip", "-n", b, "addr", "add", DEAD + "/24", "dev", vb)
-        for ns, dev in ((a, va), (b, vb)):
-            sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "-n", ns, "link", "set", dev, "up")
-        nft = ("ip", "netns", "exec", b, "nft")
-        sh(*nft, "add", "table", "inet", "kctest")
-        sh(*nft, "add", "chain", "inet", "kctest", "input",
-           "{ type filter hook input priority 0; }")
-        sh(*nft, "add", "rule", "inet", "kctest", "input", "ip", "daddr", DEAD,
-           "drop")
-        yield a, b
-    finally:
-        sh("ip", "netns", "exec", b, "nft", "delete", "table", "inet", "kctest",
-           check=False)
-        sh("ip", "netns", "del", a, check=False)
-        sh("ip", "netns", "del", b, check=False)
-        sh("ip", "link", "del", va, check=False)
+    with veth_pair("p", "198.18.7", "kctest", drop=(DEAD,)) as ab:
+        yield ab
 
 
 def test_job_live_and_blackholed(net):

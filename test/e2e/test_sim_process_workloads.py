@@ -22,67 +22,17 @@ import yaml
 import simlib
 from simlib import unique, wait_until
 
-from conftest import _binary, _require_kubectl, _require_python_client
-
-
-def ok(res):
-    rc, out, err = res
-    assert rc == 0, "kubectl failed (%d): %s %s" % (rc, out, err)
-    return out
-
-
-def kubelet_dirs():
-    return {d for d in os.listdir("/tmp") if d.startswith("kubecombo-kubelet-")}
-
-
-def leftovers(pid):
-    """Namespaces, links, mounts and processes of the sim with `pid`."""
-    prefix = "kc%d" % pid
-    netns = subprocess.run(["ip", "netns", "list"], capture_output=True,
-                           text=True).stdout
-    links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True,
-                           text=True).stdout
-    with open("/proc/mounts") as f:
-        mounts = [l for l in f if "kubecombo-kubelet-" in l]
-    return ([l for l in netns.splitlines() if l.startswith(prefix + "-")],
-            [l for l in links.splitlines() if (": " + prefix) in l],
-            mounts)
+from processlib import apply, netns_on, new_namespace, ok, pod_json, process_sim
 
 
 @pytest.fixture(scope="module")
 def psim():
-    if os.geteuid() != 0:
-        pytest.skip("SKIP: the process kubelet's sandbox needs root")
-    _require_python_client()
-    _require_kubectl()
-    before = kubelet_dirs()
-    s = simlib.start_sim(_binary(), nodes=3, extra=("--kubelet", "process"))
-    yield s
-    pid = s.proc.pid
-    assert s.stop() == 0, s.log()
-    s.cleanup()
-    assert kubelet_dirs() - before == set(), "state directory left behind"
-    assert leftovers(pid) == ([], [], []), leftovers(pid)
-
-
-def apply(sim, text, kubeconfig=None):
-    path = sim.write_file(unique("m") + ".yaml", text)
-    return ok(sim.kubectl("apply", "-f", path, kubeconfig=kubeconfig))
-
-
-def pod_json(sim, ns, name):
-    return json.loads(ok(sim.kubectl("get", "pod", name, "-n", ns, "-o", "json")))
-
-
-def netns_on(sim):
-    return "node network namespaces off" not in sim.log()
+    yield from process_sim()
 
 
 @pytest.fixture
 def ns(psim):
-    name = unique("pw")
-    ok(psim.kubectl("create", "namespace", name))
-    return name
+    return new_namespace(psim, "pw")
 
 
 POD = """\
