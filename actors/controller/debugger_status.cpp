@@ -11,21 +11,11 @@ namespace kc::controller {
 
 namespace json = boost::json;
 using k8s::arr_at;
+using k8s::int_at;
 using k8s::obj_at;
 using k8s::str_at;
 
 namespace {
-
-int64_t int_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end())
-    return 0;
-  if (it->value().is_int64())
-    return it->value().get_int64();
-  if (it->value().is_uint64())
-    return static_cast<int64_t>(it->value().get_uint64());
-  return 0;
-}
 
 const char* text(bool b) {
   return b ? "True" : "False";

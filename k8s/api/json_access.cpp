@@ -39,4 +39,15 @@ bool bool_at(const json::object& o, std::string_view key) {
   return false;
 }
 
+std::int64_t int_at(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end())
+    return 0;
+  if (auto i = it->value().if_int64())
+    return *i;
+  if (auto u = it->value().if_uint64())
+    return static_cast<std::int64_t>(*u);
+  return 0;
+}
+
 } // namespace kc::k8s

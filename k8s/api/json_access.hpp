@@ -2,6 +2,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,8 @@ std::string str_at(const boost::json::object& o, std::string_view key);
 
 /// The boolean at `key`, or false.
 bool bool_at(const boost::json::object& o, std::string_view key);
+
+/// The integer at `key` (signed or unsigned JSON number), or 0.
+std::int64_t int_at(const boost::json::object& o, std::string_view key);
 
 } // namespace kc::k8s

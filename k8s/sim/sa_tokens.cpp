@@ -2,6 +2,7 @@
 
 #include "k8s/sim/sa_tokens.hpp"
 
+#include "k8s/api/json_access.hpp"
 #include "k8s/sim/control_plane.hpp"
 #include "k8s/sim/jose.hpp"
 
@@ -19,6 +20,8 @@
 namespace kc::sim {
 
 namespace {
+
+using k8s::int_at;
 
 std::string hmac_sha256(const std::string& key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -39,17 +42,6 @@ const char* header_b64() {
   static const std::string h
     = base64url_encode(R"({"alg":"HS256","kid":"kubecombo-sa","typ":"JWT"})");
   return h.c_str();
-}
-
-int64_t int_at(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end())
-    return 0;
-  if (it->value().is_int64())
-    return it->value().as_int64();
-  if (it->value().is_uint64())
-    return static_cast<int64_t>(it->value().as_uint64());
-  return 0;
 }
 
 /// The store key of a bound object kind ("" if unsupported).

@@ -199,7 +199,10 @@ void session<Stream>::start_watch(std::shared_ptr<watch_stream> w) {
     "Cache-Control: no-cache, private\r\n"
     "Connection: close\r\n"
     "Transfer-Encoding: chunked\r\n\r\n"));
-  bool more = watch_->produce(pieces_);
+  // With a watch delay (fault API) even the first events go through pump(),
+  // which holds them back; otherwise they ride along with the headers.
+  bool delayed = cp_.cfg.fault_api && cp_.faults.watch_delay().count() > 0;
+  bool more = delayed ? true : watch_->produce(pieces_);
   buffers_.clear();
   for (auto& p : pieces_)
     buffers_.emplace_back(p->data(), p->size());
