@@ -88,14 +88,7 @@ std::string image_ref(const std::string& image) {
                 && (slash == std::string::npos || colon > slash);
   if (at == std::string::npos && !tagged)
     name += ":latest";
-  auto first = name.find('/');
-  auto head = first == std::string::npos ? "" : name.substr(0, first);
-  bool has_registry = head.find('.') != std::string::npos
-                      || head.find(':') != std::string::npos
-                      || head == "localhost";
-  if (first == std::string::npos)
-    return "docker.io/library/" + name;
-  return has_registry ? name : "docker.io/" + name;
+  return name;
 }
 
 std::string image_id(const std::string& image) {
@@ -105,8 +98,9 @@ std::string image_id(const std::string& image) {
   auto repo = ref;
   if (auto at = repo.find('@'); at != std::string::npos)
     repo.resize(at);
-  else if (auto colon = repo.rfind(':'); colon != std::string::npos
-                                         && colon > repo.rfind('/'))
+  else if (auto colon = repo.rfind(':');
+           colon != std::string::npos
+           && (repo.rfind('/') == std::string::npos || colon > repo.rfind('/')))
     repo.resize(colon);
   return repo + "@sha256:" + hex(d, sizeof d);
 }

@@ -23,12 +23,12 @@ json::object condition(const char* type, bool status, const std::string& now,
 /// `[{"ip": ip}]` (podIPs / hostIPs).
 json::array ip_list(const std::string& ip);
 
-/// The image as containerd reports it: "busybox" →
-/// "docker.io/library/busybox:latest".
+/// The image as the kubelet reports it, tagged: "busybox" → "busybox:latest"
+/// (no registry host is invented; ADR 0070).
 std::string image_ref(const std::string& image);
 
 /// A stable, digest-style imageID for the image
-/// ("docker.io/library/busybox@sha256:<hex of the name>").
+/// ("busybox@sha256:<hex of the name>").
 std::string image_id(const std::string& image);
 
 /// A fresh "kubecombo://<64 hex>" container id.
