@@ -106,9 +106,13 @@ void gc_state::process_deleting(txn& tx, const k8s::resource_type& t,
     return;
   }
   // Graceful pod deletion without a kubelet to finish it: the grace period
-  // ends at deletionTimestamp.
+  // ends at deletionTimestamp. That timestamp has second precision (up to 1 s
+  // early) and a kubelet finishes the deletion itself after SIGKILL at the end
+  // of the grace period, so this fallback waits 2 s longer: it never cuts a
+  // running kubelet's grace period short.
   if (t.group.empty() && t.resource == "pods" && fins.empty()) {
-    auto end = parse_rfc3339(meta_str(s->obj, "deletionTimestamp"));
+    auto end = parse_rfc3339(meta_str(s->obj, "deletionTimestamp"))
+               + std::chrono::seconds(2);
     if (end <= std::chrono::system_clock::now())
       erase_object(cp, tx, t, s->ns, s->name);
     else
