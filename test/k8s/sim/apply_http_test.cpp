@@ -16,10 +16,7 @@ namespace {
 
 struct fixture {
   fixture() {
-    kc::sim::server_config cfg;
-    cfg.nodes = 1;
-    srv = std::make_unique<kc::sim::server>(cfg);
-    srv->start();
+    srv = kc::test::started_server();
   }
   std::unique_ptr<kc::sim::server> srv;
 };

@@ -18,10 +18,7 @@ namespace {
 
 struct fixture {
   fixture() {
-    kc::sim::server_config cfg;
-    cfg.nodes = 1;
-    srv = std::make_unique<kc::sim::server>(cfg);
-    srv->start();
+    srv = kc::test::started_server();
   }
 
   /// A request as ServiceAccount token `tok`.

@@ -16,10 +16,7 @@ namespace {
 
 struct fixture {
   fixture() {
-    kc::sim::server_config cfg;
-    cfg.nodes = 1;
-    srv = std::make_unique<kc::sim::server>(cfg);
-    srv->start();
+    srv = kc::test::started_server();
   }
 
   http_result admin(const std::string& method, const std::string& target,

@@ -18,11 +18,9 @@ namespace {
 
 struct fixture {
   fixture() {
-    kc::sim::server_config cfg;
-    cfg.nodes = 1;
+    auto cfg = kc::test::one_node();
     cfg.fault_api = true;
-    srv = std::make_unique<kc::sim::server>(cfg);
-    srv->start();
+    srv = kc::test::started_server(cfg);
   }
   std::unique_ptr<kc::sim::server> srv;
 };

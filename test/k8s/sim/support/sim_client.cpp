@@ -190,4 +190,16 @@ sim_client::watch(const std::string& target, std::size_t n,
   return lines;
 }
 
+sim::server_config one_node() {
+  sim::server_config cfg;
+  cfg.nodes = 1;
+  return cfg;
+}
+
+std::unique_ptr<sim::server> started_server(sim::server_config cfg) {
+  auto srv = std::make_unique<sim::server>(cfg);
+  srv->start();
+  return srv;
+}
+
 } // namespace kc::test

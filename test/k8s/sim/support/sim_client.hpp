@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,5 +60,11 @@ private:
   auth how_;
   bool tls_;
 };
+
+/// The config of a one-node control plane (tests adjust it before starting).
+sim::server_config one_node();
+
+/// A started control plane: one node unless `cfg` says otherwise.
+std::unique_ptr<sim::server> started_server(sim::server_config cfg = one_node());
 
 } // namespace kc::test
