@@ -78,6 +78,8 @@ int run_controller(const arguments& args) {
   opts.health_addr = health_addr;
   opts.leader_elect = leader_elect;
   opts.webhooks = webhooks;
+  opts.webhook_addr = webhook_addr;
+  opts.webhook_cert_dir = webhook_cert_dir;
   opts.leader_ns = leader_ns.empty() ? in_cluster_namespace() : leader_ns;
   // Signals are taken synchronously by the main loop (sigtimedwait); block
   // them before any thread starts so no other thread receives them.

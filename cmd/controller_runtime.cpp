@@ -1,4 +1,5 @@
 #include "cmd/controller_runtime.hpp"
+#include "cmd/webhook_server.hpp"
 
 #include "actors/controller/debuggers.hpp"
 #include "actors/runtime/leader.hpp"
@@ -178,6 +179,11 @@ int run_controller_runtime(const controller_options& opts) {
   auto health_srv = failed ? nullptr
                            : listen("health-probe-bind-address",
                                     opts.health_addr, hroutes, failed);
+  // Admission webhooks (ADR 0042): every replica serves, leader or not.
+  auto webhook_srv = opts.webhooks && !failed
+                         ? start_webhook_server(opts.webhook_addr,
+                                                opts.webhook_cert_dir, failed)
+                         : nullptr;
   if (failed) {
     caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
     return 2;
@@ -187,9 +193,6 @@ int run_controller_runtime(const controller_options& opts) {
            {"metrics", metrics_srv ? metrics_srv->port() : 0},
            {"health", health_srv ? health_srv->port() : 0}},
           "controller starting{}", opts.leader_elect ? " (leader election)" : "");
-  if (opts.webhooks)
-    KC_WARN("root", "--enable-webhooks: the admission webhook is not part of "
-                    "this build yet; not serving it");
   bool writers = false;
   if (!opts.leader_elect) {
     start_writers(root, debugger_ctl.children);
@@ -304,6 +307,8 @@ int run_controller_runtime(const controller_options& opts) {
     metrics_srv->stop();
   if (health_srv)
     health_srv->stop();
+  if (webhook_srv)
+    webhook_srv->stop();
   if (lstatus)
     reg.remove_callback("kubecombo_leader");
   KC_INFO("root", "shutdown complete");

@@ -20,6 +20,8 @@ struct controller_options {
   bool leader_elect = false;
   std::string leader_ns = "default";
   bool webhooks = false;
+  std::string webhook_addr = ":9443";
+  std::string webhook_cert_dir;
   /// Budget of the ordered shutdown.
   std::chrono::milliseconds grace{10'000};
 };
