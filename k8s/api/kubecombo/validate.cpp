@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include <arpa/inet.h>
+
 #include <map>
 
 namespace kc::k8s::kubecombo {
@@ -147,13 +149,33 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-// A host: a DNS name or an IPv4/IPv6 literal (characters only; the agent
-// resolves names).
+// A host: an IPv4/IPv6 literal or a DNS name (labels of 1–63 letters,
+// digits, '-' or '_', not starting or ending with '-'; a trailing dot is
+// allowed). Dotted digits must be an IPv4 address, anything with ':' IPv6.
 bool plausible_host(std::string_view h) {
-  return !h.empty() && h.size() <= 253
-         && h.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:_")
-                == h.npos;
+  if (h.empty() || h.size() > 253)
+    return false;
+  unsigned char buf[16];
+  std::string text(h);
+  if (h.find(':') != h.npos)
+    return inet_pton(AF_INET6, text.c_str(), buf) == 1;
+  if (h.find_first_not_of("0123456789.") == h.npos)
+    return inet_pton(AF_INET, text.c_str(), buf) == 1;
+  if (h.back() == '.')
+    h.remove_suffix(1);
+  while (true) {
+    auto dot = h.find('.');
+    auto label = h.substr(0, dot);
+    if (label.empty() || label.size() > 63 || label.front() == '-'
+        || label.back() == '-'
+        || label.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+               != label.npos)
+      return false;
+    if (dot == h.npos)
+      return true;
+    h.remove_prefix(dot + 1);
+  }
 }
 
 void check_targets(errors& e, const std::string& field, const std::string& text,
@@ -177,8 +199,12 @@ void check_targets(errors& e, const std::string& field, const std::string& text,
     auto colon = item.rfind(':');
     auto host = colon == item.npos ? std::string_view{}
                                    : std::string_view(item).substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    bool bracketed
+        = host.size() > 2 && host.front() == '[' && host.back() == ']';
+    if (bracketed)
       host = host.substr(1, host.size() - 2);
+    else if (host.find(':') != host.npos)
+      host = {}; // IPv6 without brackets (Go's SplitHostPort: too many colons)
     auto port = colon == item.npos ? std::string{} : item.substr(colon + 1);
     bool port_ok = !port.empty() && port.size() <= 5
                    && port.find_first_not_of("0123456789") == port.npos
@@ -241,11 +267,15 @@ std::vector<field_error> validate_debugger(const object_meta& meta,
   if (!s.run_at.empty()) {
     std::string why;
     if (!parse_run_at(s.run_at, &why))
-      e.invalid("spec.runAt", s.run_at, why);
+      e.invalid("spec.runAt", s.run_at,
+                why + "; for periodic runs use spec.schedule, a 5-field cron "
+                      "expression such as \"0 3 * * *\"");
   }
   if (!s.schedule.empty())
     if (auto why = check_cron(s.schedule); !why.empty())
-      e.invalid("spec.schedule", s.schedule, why);
+      e.invalid("spec.schedule", s.schedule,
+                why + "; for a single run use spec.runAt, an RFC 3339 "
+                      "timestamp or epoch seconds");
   e.range("spec.historyLimit", s.history_limit, 1, 100);
   std::string why;
   auto check = parse_duration_ms(s.check_timeout, &why);

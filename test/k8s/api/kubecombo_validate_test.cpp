@@ -104,8 +104,16 @@ BOOST_AUTO_TEST_CASE(bad_values_name_the_field_and_reason) {
   BOOST_TEST(has(errors_of(R"({"runAt":"tomorrow"})"),
                  "spec.runAt: Invalid value: \"tomorrow\": must be an RFC 3339 "
                  "timestamp"));
+  BOOST_TEST(has(errors_of(R"({"runAt":"tomorrow"})"),
+                 "or epoch seconds (e.g. 1795881600); for periodic runs use "
+                 "spec.schedule, a 5-field cron expression"));
   BOOST_TEST(has(errors_of(R"({"schedule":"daily"})"),
                  "spec.schedule: Invalid value"));
+  BOOST_TEST(has(errors_of(R"({"schedule":"daily"})"),
+                 "must be a 5-field cron expression"));
+  BOOST_TEST(has(errors_of(R"({"schedule":"daily"})"),
+                 "for a single run use spec.runAt, an RFC 3339 timestamp or "
+                 "epoch seconds"));
   BOOST_TEST(has(errors_of(R"({"qosBandwidth":"fast"})"),
                  "spec.qosBandwidth: Invalid value"));
   BOOST_TEST(has(errors_of(R"({"historyLimit":0})"), "spec.historyLimit"));
@@ -170,6 +178,26 @@ BOOST_AUTO_TEST_CASE(pingers) {
                  "than interval"));
   BOOST_TEST(
       has(pinger_errors(R"({"image":"i","interval":0})"), "spec.interval"));
+  BOOST_TEST(has(pinger_errors(R"({"image":"i","interval":3601})"),
+                 "spec.interval: Invalid value: \"3601\": must be between 1 "
+                 "and 3600"));
+  BOOST_TEST(has(pinger_errors(R"({"image":"i","count":0})"), "spec.count"));
+  // Target syntax: host names, IP literals, ports.
+  for (auto bad : {"a..b", "-x.example", "x-.example", "300.1.1.1",
+                   "1.2.3", "fd00::zz", ".x"})
+    BOOST_TEST(has(pinger_errors(std::string(R"({"image":"i","ping":")") + bad
+                                 + "\"}"),
+                   "spec.ping: Invalid value: \"" + std::string(bad) + "\""));
+  for (auto bad : {"h:0", "h:65536", "h:", ":80", "h:8x", "fd00::1:80",
+                   "[fd00::zz]:80", "a..b:80"})
+    BOOST_TEST(has(pinger_errors(std::string(R"({"image":"i","tcpPing":")")
+                                 + bad + "\"}"),
+                   "spec.tcpPing: Invalid value: \"" + std::string(bad)
+                       + "\": must be host:port with a port from 1 to 65535"));
+  BOOST_TEST(pinger_errors(R"({"image":"i","ping":"fd00::1,10.0.0.1,a_b.x.",
+      "tcpPing":"h:1,h:65535,[::1]:80","dns":"x.local@fd00::53"})") == "");
+  BOOST_TEST(has(pinger_errors(R"({"image":"i","dns":"x@bad..server"})"),
+                 "spec.dns: Invalid value: \"x@bad..server\""));
   BOOST_TEST(has(pinger_errors(R"({"image":"i","metricsPort":70000})"),
                  "spec.metricsPort"));
   BOOST_TEST(has(pinger_errors(R"({"image":"i","gateway":"the router"})"),
