@@ -198,11 +198,10 @@ std::optional<uint32_t> dns_engine::add(const std::string& name,
   if (!c)
     return std::nullopt;
   targets_.push_back({name, c});
-  queries_.resize(targets_.size() * 2);
-  auto slot = add_slot();
-  for (size_t i = 0; i < queries_.size(); ++i)
-    queries_[i] = {this, static_cast<uint32_t>(i / 2), 0};
-  return slot;
+  auto slot = static_cast<uint32_t>(targets_.size() - 1);
+  queries_.push_back({this, slot, 0});
+  queries_.push_back({this, slot, 0});
+  return add_slot();
 }
 
 void dns_engine::send(std::span<const uint32_t> slots) {

@@ -3,6 +3,7 @@
 #include "probes/engine.hpp"
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,7 +52,9 @@ private:
 
   std::chrono::milliseconds timeout_;
   std::vector<target> targets_;
-  std::vector<query> queries_; // 4 per slot: generation parity × A/AAAA
+  // 2 per slot (generation parity); a deque, so c-ares keeps valid
+  // pointers while slots are added at run time.
+  std::deque<query> queries_;
   std::map<std::string, std::unique_ptr<channel>> channels_;
   asio::steady_timer resolver_timer_;
   bool ticking_ = false;

@@ -69,15 +69,127 @@ probe_engine::probe_engine(asio::io_context& io, protocol proto,
 probe_engine::~probe_engine() = default;
 
 uint32_t probe_engine::add_slot() {
+  auto slot = static_cast<uint32_t>(slots_.size());
+  uint32_t next = order_.empty() ? UINT32_MAX
+                                 : order_[next_probe_ % order_.size()];
+  if (running_)
+    epoch_round_ += order_.empty() ? 0 : next_probe_ / order_.size();
   slots_.push_back({});
-  return static_cast<uint32_t>(slots_.size() - 1);
+  order_.push_back(slot);
+  if (running_)
+    rebase(next == UINT32_MAX ? slot : next);
+  return slot;
+}
+
+void probe_engine::drop(uint32_t slot) {
+  if (!active(slot))
+    return;
+  auto& s = slots_[slot];
+  s.active = false;
+  if (s.in_flight) { // dropped without a result; late replies are ignored
+    s.in_flight = false;
+    --in_flight_;
+    expire(slot);
+  }
+  release(slot);
+  uint32_t next = UINT32_MAX;
+  auto n = order_.size();
+  auto pos = static_cast<size_t>(
+      std::find(order_.begin(), order_.end(), slot) - order_.begin());
+  if (running_) {
+    auto k = next_probe_ % n;
+    epoch_round_ += next_probe_ / n;
+    // The slot due next; if that is the dropped one, the one after it.
+    if (n > 1)
+      next = order_[(k == pos ? k + 1 : k) % n];
+  }
+  order_.erase(order_.begin() + static_cast<std::ptrdiff_t>(pos));
+  if (running_)
+    rebase(next);
+  else
+    check_finished();
+}
+
+void probe_engine::resume(uint32_t slot) {
+  if (slot >= slots_.size() || slots_[slot].active)
+    return;
+  auto& s = slots_[slot];
+  s.active = true;
+  s.last_ok = true;
+  uint32_t next = order_.empty() ? slot : order_[next_probe_ % order_.size()];
+  if (running_)
+    epoch_round_ += order_.empty() ? 0 : next_probe_ / order_.size();
+  order_.push_back(slot);
+  if (running_)
+    rebase(next);
+}
+
+void probe_engine::clamp(schedule& s) const {
+  if (s.interval < min_tick)
+    s.interval = min_tick;
+  s.timeout = std::clamp(s.timeout, min_tick, s.interval);
+}
+
+void probe_engine::reschedule(const schedule& s) {
+  auto rounds = sched_.rounds;
+  uint32_t next = UINT32_MAX;
+  if (running_ && !order_.empty()) {
+    next = order_[next_probe_ % order_.size()];
+    epoch_round_ += next_probe_ / order_.size();
+  }
+  sched_ = s;
+  sched_.rounds = rounds;
+  clamp(sched_);
+  if (running_)
+    rebase(next);
+}
+
+clock::time_point probe_engine::due_at(uint64_t p) const {
+  const uint64_t n = order_.size();
+  const auto t = static_cast<uint64_t>(sched_.interval.count());
+  auto at = (p / n) * t + ((p % n) * t + n - 1) / n;
+  return start_ + nanoseconds{static_cast<int64_t>(at)};
+}
+
+void probe_engine::rebase(uint32_t next) {
+  const uint64_t n = order_.size();
+  const auto now = clock::now();
+  uint64_t k = 0;
+  if (n > 0 && next != UINT32_MAX) {
+    auto it = std::find(order_.begin(), order_.end(), next);
+    k = static_cast<uint64_t>(it - order_.begin()) % n;
+  }
+  const int64_t t = sched_.interval.count();
+  auto offset = [&](uint64_t j) { // nominal offset of position j
+    return nanoseconds{static_cast<int64_t>((j * static_cast<uint64_t>(t) + n - 1) / n)};
+  };
+  // The round goes on with position k now (or as planned), but no slot is
+  // probed sooner than one interval after its previous probe: a schedule
+  // that shrinks (more slots, shorter interval) would otherwise cut the
+  // previous probe's time short and report a false timeout.
+  auto start = n > 0 ? now - offset(k) : now;
+  for (uint64_t j = 0; j < n; ++j) {
+    auto last = slots_[order_[j]].last_due;
+    if (last == clock::time_point::min())
+      continue;
+    auto cand = last + sched_.interval - offset(j)
+                - (j < k ? sched_.interval : nanoseconds{0});
+    start = std::max(start, cand);
+  }
+  start_ = start;
+  next_probe_ = k;
+  if (sched_.rounds == 0)
+    total_probes_ = UINT64_MAX;
+  else
+    total_probes_ = sched_.rounds > epoch_round_
+                        ? (sched_.rounds - epoch_round_) * n
+                        : 0;
+  arm();
 }
 
 void probe_engine::start(const schedule& s) {
   sched_ = s;
-  if (sched_.interval < min_tick)
-    sched_.interval = min_tick;
-  sched_.timeout = std::clamp(sched_.timeout, min_tick, sched_.interval);
+  clamp(sched_);
   size_t cap = 16;
   while (cap < slots_.size() + 1)
     cap *= 2;
@@ -86,8 +198,9 @@ void probe_engine::start(const schedule& s) {
   batch_.reserve(std::min<size_t>(slots_.size(), 65536));
   due_.reserve(4096);
   next_probe_ = 0;
+  epoch_round_ = 0;
   total_probes_
-      = sched_.rounds == 0 ? UINT64_MAX : sched_.rounds * slots_.size();
+      = sched_.rounds == 0 ? UINT64_MAX : sched_.rounds * order_.size();
   start_ = last_flush_ = clock::now();
   running_ = true;
   done_ = false;
@@ -195,11 +308,13 @@ void probe_engine::expire_due(clock::time_point now) {
 }
 
 void probe_engine::send_due(clock::time_point now) {
-  const uint64_t n = slots_.size();
+  const uint64_t n = order_.size();
   if (n == 0) {
     next_probe_ = total_probes_ == UINT64_MAX ? 0 : total_probes_;
     return;
   }
+  if (now < start_) // a rebase put the round's next probe ahead
+    return;
   const auto t = static_cast<uint64_t>(sched_.interval.count());
   const auto e = static_cast<uint64_t>((now - start_).count());
   uint64_t due = (e / t) * n + ((e % t) * n) / t + 1;
@@ -213,8 +328,9 @@ void probe_engine::send_due(clock::time_point now) {
   while (next_probe_ < due) {
     due_.clear();
     while (next_probe_ < due && due_.size() < due_.capacity()) {
-      auto slot = static_cast<uint32_t>(next_probe_++ % n);
+      auto slot = order_[next_probe_ % n];
       auto& s = slots_[slot];
+      s.last_due = due_at(next_probe_++);
       if (s.in_flight) { // previous probe still out: it timed out
         expire(slot);
         complete(slot, s.gen, outcome::timeout, -1);
@@ -241,13 +357,8 @@ void probe_engine::tick() {
 
 void probe_engine::arm() {
   auto next = clock::time_point::max();
-  if (next_probe_ < total_probes_ && !slots_.empty()) {
-    const uint64_t n = slots_.size();
-    const auto t = static_cast<uint64_t>(sched_.interval.count());
-    uint64_t p = next_probe_;
-    auto at = (p / n) * t + ((p % n) * t + n - 1) / n;
-    next = start_ + nanoseconds{static_cast<int64_t>(at)};
-  }
+  if (next_probe_ < total_probes_ && !order_.empty())
+    next = due_at(next_probe_);
   if (ring_len_ > 0)
     next = std::min(next, ring_[ring_head_].at);
   if (!batch_.empty())

@@ -40,10 +40,25 @@ public:
   void on_finished(std::function<void()> f) {
     finished_ = std::move(f);
   }
-  /// Number of slots.
+  /// Number of slots (active or dropped).
   uint32_t size() const {
     return static_cast<uint32_t>(slots_.size());
   }
+  /// Number of slots that are probed.
+  uint32_t active_count() const {
+    return static_cast<uint32_t>(order_.size());
+  }
+  bool active(uint32_t slot) const {
+    return slot < slots_.size() && slots_[slot].active;
+  }
+  /// Stops probing `slot`: an outstanding probe is dropped without a
+  /// result, the slot keeps its index (resume() probes it again). Call on
+  /// the io thread; while running the schedule is rebased (see rebase()).
+  void drop(uint32_t slot);
+  /// Probes a dropped slot again (same target, same index).
+  void resume(uint32_t slot);
+  /// Changes interval and timeout; while running the schedule is rebased.
+  void reschedule(const schedule& s);
   /// Self-health counters.
   const engine_counters& counters() const {
     return counters_;
@@ -62,6 +77,8 @@ protected:
   virtual void expire(uint32_t) {}
   /// Derived engines stop their I/O here.
   virtual void shutdown() {}
+  /// The slot was dropped; release its per-target resources.
+  virtual void release(uint32_t) {}
 
   uint32_t gen(uint32_t slot) const {
     return slots_[slot].gen;
@@ -76,6 +93,10 @@ protected:
   void failed(uint32_t slot, outcome o);
   /// Delivers results now if a target's outcome flipped; call after I/O.
   void flush_if_urgent();
+  /// When the current probe of `slot` was due by the schedule.
+  std::chrono::steady_clock::time_point due(uint32_t slot) const {
+    return slots_[slot].last_due;
+  }
   int64_t sent_at(uint32_t slot) const {
     return slots_[slot].sent_real;
   }
@@ -95,6 +116,10 @@ private:
     uint32_t gen = 0;      // generation of the last probe
     bool in_flight = false;
     bool last_ok = true;
+    bool active = true;
+    // Nominal due time of the last probe (steady clock; min() = never).
+    std::chrono::steady_clock::time_point last_due
+        = std::chrono::steady_clock::time_point::min();
   };
   struct deadline {
     std::chrono::steady_clock::time_point at;
@@ -108,10 +133,17 @@ private:
   void send_due(std::chrono::steady_clock::time_point now);
   void flush();
   void check_finished();
+  void clamp(schedule& s) const;
+  /// Keeps every slot's next probe at least one interval after its last
+  /// one, continues the round with the slot that was due next (`next`,
+  /// UINT32_MAX = none) and re-arms the timer.
+  void rebase(uint32_t next);
+  std::chrono::steady_clock::time_point due_at(uint64_t probe) const;
 
   protocol proto_;
   result_sink& sink_;
   std::vector<slot_state> slots_;
+  std::vector<uint32_t> order_; // active slots in schedule order
   std::vector<deadline> ring_; // FIFO of deadlines (power-of-two ring)
   size_t ring_head_ = 0, ring_len_ = 0;
   std::vector<probe_result> batch_;
@@ -120,6 +152,7 @@ private:
   asio::steady_timer timer_;
   std::chrono::steady_clock::time_point start_, last_flush_;
   uint64_t next_probe_ = 0, total_probes_ = 0;
+  uint64_t epoch_round_ = 0; // rounds finished before the last rebase
   uint64_t in_flight_ = 0;
   bool running_ = false, urgent_ = false, done_ = false;
   std::function<void()> finished_;

@@ -20,6 +20,9 @@ public:
 private:
   void send(std::span<const uint32_t> slots) override;
   void expire(uint32_t slot) override;
+  void release(uint32_t slot) override {
+    expire(slot);
+  }
   void shutdown() override;
   void connected(uint32_t slot, uint32_t g,
                  const boost::system::error_code& ec);

@@ -90,7 +90,13 @@ void udp_engine::receive(uint32_t s) {
       [this, s](const boost::system::error_code& ec, size_t n) {
         auto& t = *targets_[s];
         t.receiving = false;
-        if (ec == asio::error::operation_aborted || !running())
+        if (ec == asio::error::operation_aborted) {
+          // Closed by release(); a resumed slot may have reopened it.
+          if (running() && t.sock.is_open() && active(s))
+            receive(s);
+          return;
+        }
+        if (!running())
           return;
         int64_t rtt = real_now_ns() - sent_at(s);
         if (ec) {
@@ -108,6 +114,11 @@ void udp_engine::receive(uint32_t s) {
         if (running())
           receive(s);
       });
+}
+
+void udp_engine::release(uint32_t s) {
+  boost::system::error_code ignored;
+  targets_[s]->sock.close(ignored);
 }
 
 void udp_engine::shutdown() {

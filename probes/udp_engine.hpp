@@ -30,6 +30,7 @@ private:
 
   void send(std::span<const uint32_t> slots) override;
   void shutdown() override;
+  void release(uint32_t slot) override;
   bool open(uint32_t slot);
   void receive(uint32_t slot);
 
