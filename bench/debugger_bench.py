@@ -48,14 +48,31 @@ def ready_count(sim, ns):
     return n
 
 
+def print_writes(sim):
+    """Client writes per resource and verb (the sim's write counter)."""
+    sums = {}
+    for it in simlib.fault_writes(sim)["items"]:
+        row = sums.setdefault(it["resource"], dict.fromkeys(
+            ("create", "update", "patch", "delete", "status"), 0))
+        for verb in row:
+            row[verb] += it[verb]
+    for res, row in sorted(sums.items()):
+        print("writes %-40s %s" % (res, " ".join(
+            "%s=%d" % kv for kv in row.items() if kv[1])))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kubecombo",
                     default=os.path.join(SOURCE, "build", "cmd", "kubecombo"))
     ap.add_argument("--debuggers", type=int, default=1000)
     ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--writes", action="store_true",
+                    help="start the sim with --fault-api and print the "
+                         "controller's writes per resource and verb")
     a = ap.parse_args()
-    sim = simlib.start_sim(os.path.abspath(a.kubecombo), nodes=3)
+    sim = simlib.start_sim(os.path.abspath(a.kubecombo), nodes=3,
+                           extra=["--fault-api"] if a.writes else [])
     ctl = None
     try:
         rc, out, err = sim.kubectl("apply", "-f", os.path.join(SOURCE, "deploy", "crd"))
@@ -103,6 +120,8 @@ def main():
               % (base / 1024, after / 1024, peak / 1024, hwm / 1024,
                  (after - base) / a.debuggers))
         print("load average: %s" % open("/proc/loadavg").read().strip())
+        if a.writes:
+            print_writes(sim)
         if n < a.debuggers:
             print("NOT CONVERGED within %.0fs" % a.timeout)
             return 1

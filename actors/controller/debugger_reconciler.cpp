@@ -3,6 +3,7 @@
 #include "actors/controller/agent_rbac.hpp"
 #include "actors/controller/api_calls.hpp"
 #include "actors/controller/debugger_mapping.hpp"
+#include "actors/controller/debugger_runs.hpp"
 #include "actors/controller/debugger_status.hpp"
 #include "k8s/api/json_access.hpp"
 #include "k8s/api/kubecombo/spec.hpp"
@@ -119,6 +120,7 @@ struct pass : std::enable_shared_from_this<pass> {
       return;
     }
     debugger = req.snapshot;
+    req.done = with_inspection_runs(owner, debugger, std::move(req.done));
     meta = kk::meta_of(*debugger);
     spec = kk::parse_debugger_spec(*debugger);
     remember();
@@ -159,47 +161,39 @@ struct pass : std::enable_shared_from_this<pass> {
   }
 
   // The Debugger is gone; its objects go with it through their owner
-  // references (GC). The cluster-scoped nodes binding has no owner: drop
-  // it when the namespace hosts no Debugger any more.
+  // references (GC). The agent RBAC has no owner (ADR 0104): the pass of
+  // the namespace's last Debugger deletes it (a failure retries the pass).
   void gone() {
-    bool had_rbac = !mem().rbac.empty();
     mem() = debugger_memory{};
-    if (!had_rbac || !cache().list(debuggers_kind, ns()).empty()) {
+    auto& rbac = owner->deps().rbac;
+    if (!rbac || !cache().list(debuggers_kind, ns()).empty()) {
       req.done(reconcile_result::ok());
       return;
     }
     auto self = shared_from_this();
-    auto crb = std::string(kk::agent_nodes_role) + "-" + ns();
-    call(api(), k8s::make_delete(ref_of("clusterrolebindings", "", crb)),
-         [self](k8s::http_result) { self->req.done(reconcile_result::ok()); });
+    rbac->release(ns(), [self](std::string error) {
+      if (error.empty())
+        self->req.done(reconcile_result::ok());
+      else
+        self->fail("delete the agent RBAC: " + error);
+    });
   }
 
+  // Once per namespace, not per pass: at once when already ensured.
   void rbac() {
-    std::vector<const json::object*> debuggers;
-    auto all = cache().list(debuggers_kind, ns());
-    bool self_listed = false;
-    for (auto& d : all) {
-      debuggers.push_back(d.get());
-      self_listed = self_listed || kk::meta_of(*d).uid == meta.uid;
-    }
-    if (!self_listed)
-      debuggers.push_back(debugger.get());
-    auto desired = kk::desired_agent_rbac(ns(), debuggers);
-    auto fp = rbac_fingerprint(desired);
-    if (fp == mem().rbac) {
+    auto& rbac = owner->deps().rbac;
+    if (!rbac) {
       workload();
       return;
     }
     auto self = shared_from_this();
-    ensure_agent_rbac(owner->deps().api, std::move(desired),
-                      [self, fp](std::string error) {
-                        if (!error.empty()) {
-                          self->fail("agent RBAC: " + error);
-                          return;
-                        }
-                        self->mem().rbac = fp;
-                        self->workload();
-                      });
+    rbac->ensure(ns(), [self](std::string error) {
+      if (!error.empty()) {
+        self->fail("agent RBAC: " + error);
+        return;
+      }
+      self->workload();
+    });
   }
 
   // After a workloadType switch the other kind's workload goes (up:W5).

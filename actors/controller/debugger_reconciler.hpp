@@ -8,8 +8,9 @@
 // drift) and write only the difference (create, update, replace = delete
 // then create), then write status through /status only when it changed, and
 // record Events on transitions only. One instance per key; its memory
-// (last Degraded reason, Ready, RBAC fingerprint) lives across passes.
+// (last Degraded reason, Ready) lives across passes.
 
+#include "actors/controller/agent_rbac.hpp"
 #include "actors/controller/object_cache.hpp"
 #include "actors/controller/recorder_link.hpp"
 #include "actors/runtime/reconciler.hpp"
@@ -27,6 +28,8 @@ struct debugger_deps {
   std::shared_ptr<k8s::api_client> api;
   std::shared_ptr<object_cache> cache;
   recorder_link_ptr recorder;
+  /// The agent RBAC, once per namespace (ADR 0104).
+  std::shared_ptr<agent_rbac> rbac;
   /// The informers' synced flags: passes wait until all are true (a
   /// Pinger not listed yet must not read as missing).
   std::vector<std::shared_ptr<std::atomic<bool>>> synced;
@@ -39,8 +42,6 @@ struct debugger_memory {
   bool ready = false;
   /// "reason: message" of the Degraded condition while True, else "".
   std::string degraded;
-  /// Fingerprint of the RBAC last ensured ("" = ensure on the next pass).
-  std::string rbac;
   /// A replace deleted the Pod; the next create completes it.
   bool replacing = false;
 };

@@ -40,7 +40,8 @@ child_spec supervisor_spec(
     return map_debugger_event(*cache, ev);
   };
   rc.make = debugger_reconciler_factory(
-    {cfg.api, cache, cfg.recorder, std::move(synced)});
+    {cfg.api, cache, cfg.recorder, std::make_shared<agent_rbac>(cfg.api),
+     std::move(synced)});
   auto inner = runtime::reconcile_supervisor_child(std::move(rc));
   child_factory start = [inner, h](caf::local_actor* parent,
                                    const child_context& ctx) {
