@@ -103,6 +103,16 @@ void start_writers(const runtime::supervisor_actor& root,
 } // namespace
 
 int run_controller_runtime(const controller_options& opts) {
+  // Admission webhooks first (ADR 0042): a bad certificate is one line and
+  // exit 2 before anything starts; every replica serves, leader or not.
+  bool webhook_failed = false;
+  auto webhook_srv = opts.webhooks
+                         ? start_webhook_server(opts.webhook_addr,
+                                                opts.webhook_cert_dir,
+                                                webhook_failed)
+                         : nullptr;
+  if (webhook_failed)
+    return 2;
   auto api = std::make_shared<k8s::api_client>(opts.client);
   auto recorder_link = std::make_shared<controller::recorder_link>();
   auto debugger_ctl = controller::make_debugger_controller({api, recorder_link});
@@ -179,11 +189,6 @@ int run_controller_runtime(const controller_options& opts) {
   auto health_srv = failed ? nullptr
                            : listen("health-probe-bind-address",
                                     opts.health_addr, hroutes, failed);
-  // Admission webhooks (ADR 0042): every replica serves, leader or not.
-  auto webhook_srv = opts.webhooks && !failed
-                         ? start_webhook_server(opts.webhook_addr,
-                                                opts.webhook_cert_dir, failed)
-                         : nullptr;
   if (failed) {
     caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
     return 2;

@@ -44,13 +44,16 @@ json::object response(const std::string& uid, bool allowed) {
 }
 
 json::object deny(const std::string& uid, int code, std::string reason,
-                  std::string message, json::array causes = {}) {
+                  std::string message, json::array causes = {},
+                  json::object details = {}) {
   auto out = response(uid, false);
   json::object status{{"code", code},
                       {"reason", std::move(reason)},
                       {"message", std::move(message)}};
   if (!causes.empty())
-    status["details"] = {{"causes", std::move(causes)}};
+    details["causes"] = std::move(causes);
+  if (!details.empty())
+    status["details"] = std::move(details);
   out["response"].as_object()["status"] = std::move(status);
   return out;
 }
@@ -148,7 +151,10 @@ json::object review(const json::value& in, bool mutate) {
   }
   auto message = kind + "." + api_group + " \"" + meta.name + "\" is invalid: "
                  + (errors.size() > 1 ? "[" + list + "]" : list);
-  return deny(uid, 422, "Invalid", message, std::move(causes));
+  // name/group/kind as apimachinery's NewInvalid: kubectl then prints
+  // `The Debugger "x" is invalid: spec.f: ...` (one line per cause).
+  return deny(uid, 422, "Invalid", message, std::move(causes),
+              {{"name", meta.name}, {"group", api_group}, {"kind", kind}});
 }
 
 webhook_reply handle_webhook(std::string_view path, std::string_view body) {

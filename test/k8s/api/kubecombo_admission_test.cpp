@@ -81,6 +81,12 @@ BOOST_AUTO_TEST_CASE(validation_denies_with_messages_naming_fields) {
   auto& causes = status.at("details").at("causes").as_array();
   BOOST_TEST(causes.size() == 2u);
   BOOST_TEST(causes[0].at("field") == "spec.cpu");
+  // As apimachinery's NewInvalid: kubectl prints `The Debugger "dbg" is
+  // invalid: ...` from these.
+  auto& details = status.at("details").as_object();
+  BOOST_TEST(details.at("name") == "dbg");
+  BOOST_TEST(details.at("kind") == "Debugger");
+  BOOST_TEST(details.at("group") == "vpn-gw.kubecombo.com");
 }
 
 BOOST_AUTO_TEST_CASE(valid_objects_and_other_operations_are_allowed) {
