@@ -24,13 +24,16 @@ using k8s::str_at;
 
 namespace {
 
-/// What the step wrote for one Debugger (authoritative over a cache that
-/// may not have seen the writes yet). Reset when the reconciler (e.g. after
-/// a leadership change) or the Debugger's uid changes, or a write failed.
+/// What the step wrote for one Debugger: authoritative over a snapshot
+/// older than that write (resourceVersion below `written_rv`: the cache has
+/// not seen it yet); a newer snapshot wins (someone else wrote). Reset when
+/// the reconciler (e.g. after a leadership change) or the Debugger's uid
+/// changes, or a write failed.
 struct run_memory {
   std::weak_ptr<debugger_reconciler> owner;
   std::string uid;
   std::optional<kk::run_status> status;
+  uint64_t written_rv = 0;
   std::optional<kk::overview_book> book;
   std::set<std::string> deleted;
 };
@@ -53,6 +56,16 @@ memory_for(const std::shared_ptr<debugger_reconciler>& owner,
     m->uid = uid;
   }
   return m;
+}
+
+// resourceVersion as a number (etcd revisions are; 0 when not numeric).
+uint64_t rv_number(const json::object& obj) {
+  auto md = obj_at(obj, "metadata");
+  auto rv = md ? str_at(*md, "resourceVersion") : "";
+  if (rv.empty() || rv.size() > 19
+      || rv.find_first_not_of("0123456789") != rv.npos)
+    return 0;
+  return std::stoull(rv);
 }
 
 std::vector<const json::object*> ptrs(const std::vector<snapshot_ptr>& v) {
@@ -101,8 +114,10 @@ struct run_pass : std::enable_shared_from_this<run_pass> {
     first = std::move(pass_result);
     auto meta = kk::meta_of(*debugger);
     mem = memory_for(owner, meta.uid);
-    before = mem->status ? *mem->status
-                         : kk::parse_run_status(obj_at(*debugger, "status"));
+    auto rv = rv_number(*debugger);
+    before = mem->status && (rv == 0 || rv < mem->written_rv)
+               ? *mem->status
+               : kk::parse_run_status(obj_at(*debugger, "status"));
     auto& cache = *owner->deps().cache;
     auto cms = cache.list(configmaps_kind, ns());
     kk::overview_book book;
@@ -201,6 +216,7 @@ struct run_pass : std::enable_shared_from_this<run_pass> {
              return;
            }
            self->mem->status = self->out.status;
+           self->mem->written_rv = w.object ? rv_number(*w.object) : 0;
            self->events();
          });
   }

@@ -47,9 +47,11 @@ struct stepper {
   // The open run: add new reports, close it when complete or late.
   void progress() {
     auto& cur = *out.status.current;
+    // A run opened by someone else (status written by hand or a tool) is
+    // adopted now, with a whole deadline.
     if (!out.status.last || out.status.last->id != cur.id)
       out.status.last = run_record{cur.id, cur.at, run_running, 0, 0, 0,
-                                   cur.at, 0, overview_name(name, cur.id)};
+                                   now, 0, overview_name(name, cur.id)};
     auto& rec = *out.status.last;
     if (out.book.run != cur.id)
       out.book = overview_book{cur.id, {}, {}, {}};

@@ -291,6 +291,21 @@ BOOST_AUTO_TEST_CASE(a_node_that_never_reports_times_out_at_the_deadline) {
              != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_run_opened_by_hand_is_adopted_with_a_whole_deadline) {
+  auto d = debugger(json::object{});
+  run_status st;
+  st.current = run_ref{"20261129-010000", at("2026-11-29T01:00:00Z")};
+  auto now = at("2026-11-29T02:00:00Z");
+  std::vector<json::object> pods{pod("node-a")};
+  auto o = step_runs(d, st, {}, ptrs(pods), now);
+  BOOST_REQUIRE(o.status.current);
+  BOOST_TEST(o.status.last->phase == run_running);
+  BOOST_TEST(o.status.last->started_at == now);
+  BOOST_TEST(o.wake_at.value_or(0) == now + 300);
+  BOOST_TEST(o.writes.size() == 1u); // the overview is created
+  BOOST_TEST(o.writes[0].create);
+}
+
 BOOST_AUTO_TEST_CASE(a_schedule_runs_on_time_and_history_is_pruned) {
   auto d = debugger(json::object{{"schedule", "* * * * *"}});
   auto now = at("2026-11-29T01:00:30Z"); // created at 01:00:00
