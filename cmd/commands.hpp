@@ -14,5 +14,7 @@ int run_pinger(const arguments& args);
 int run_debugger(const arguments& args);
 /// `kubecombo up`: the embedded default, everything on one machine.
 int run_up(const arguments& args);
+/// `kubecombo link`: breaks/repairs a node's network path (ADR 0077).
+int run_link(const arguments& args);
 
 } // namespace kc::cmd

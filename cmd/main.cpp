@@ -21,6 +21,8 @@ constexpr subcommand subcommands[] = {
   {"up", "run the whole product on this machine (control plane, nodes, "
          "controller, agents, samples)",
    kc::cmd::run_up},
+  {"link", "break or repair a node's network path under `up` (nftables)",
+   kc::cmd::run_link},
   {"sim", "run the embedded Kubernetes-compatible control plane",
    kc::cmd::run_sim},
   {"controller", "reconcile Debugger and Pinger resources",

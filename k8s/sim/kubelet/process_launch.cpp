@@ -65,14 +65,24 @@ void process_backend::launch(pod_run& p, container_run& c, bool init,
   kubelet_spawn::spec s;
   auto base = image_base(image);
   std::vector<std::string> argv = command;
-  if (base.find("kubecombo") != std::string::npos) {
+  // The whole repository path counts (kubecombo/debugger, …/kubecombo:v1).
+  auto repo = image.substr(0, image.find('@'));
+  if (repo.substr(0, repo.rfind('/') + 1).find("kubecombo") != std::string::npos
+      || base.find("kubecombo") != std::string::npos) {
     // kubecombo images: the local binary, the check library at /scripts.
     if (argv.empty())
       argv.push_back("kubecombo");
     if (fs::path(argv[0]).filename() == "kubecombo")
       s.exe = self_;
-    if (!checks_.empty())
-      s.mounts.push_back({checks_, "/scripts", true});
+    if (!checks_.empty()) {
+      // A writable copy per pod, as an image's own /scripts would be:
+      // errlogs are written there and volumes mount below it (ADR 0076).
+      auto scripts = p.place.pod_dir + "/scripts";
+      std::error_code ec;
+      if (!fs::exists(scripts, ec))
+        fs::copy(checks_, scripts, fs::copy_options::recursive, ec);
+      s.mounts.push_back({ec ? checks_ : scripts, "/scripts", bool(ec)});
+    }
   } else if (argv.empty() && args.empty() && shell_image(base)) {
     argv.push_back("sh");
   } else if (argv.empty() && !shell_image(base)) {

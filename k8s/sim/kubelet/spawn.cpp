@@ -168,6 +168,11 @@ process start(const spec& s, std::string& error) {
           if (f >= 0)
             ::close(f);
         } else {
+          // A directory volume over a file of the host image (hostPath
+          // /etc/localtime): the volume wins, in this pod's overlay only.
+          struct stat st;
+          if (::stat(t, &st) == 0 && !S_ISDIR(st.st_mode))
+            ::unlink(t);
           mkdir_p(t);
         }
         if (::mount(p.sources[i].c_str(), t, nullptr, MS_BIND | MS_REC,
