@@ -3,13 +3,17 @@
 // Local modes (no Kubernetes API): `--run-once [CATEGORIES]` runs checks now
 // and prints the node summary; job style (user scripts in <scripts>/custom)
 // runs them once and exits with their combined result; otherwise the agent is
-// a troubleshooting pod that stays up until SIGTERM. The API-watching
-// resident mode (a later issue) calls debugger::run_inspection per run.
+// a troubleshooting pod that stays up until SIGTERM. In a DaemonSet with API
+// access (DEBUGGER_NAME, POD_NAME, POD_NAMESPACE, DS_NAME) the resident mode
+// (cmd/debugger_resident.hpp, ADR 0045) runs the checks once per
+// `status.currentRun` of its Debugger and reports on its own Pod.
 
 #include "cmd/signals.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/debugger_metrics.hpp"
+#include "cmd/debugger_resident.hpp"
 #include "cmd/debugger_run.hpp"
+#include "k8s/client/client_config.hpp"
 #include "probes/check_catalog.hpp"
 #include "telemetry/admin_server.hpp"
 
@@ -29,41 +33,6 @@ namespace kc::cmd {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Parses "30s", "500ms", "2m", "1h", "1m30s" or plain seconds ("30").
-std::string parse_duration(const std::string& text,
-                           std::chrono::milliseconds* out) {
-  if (text.empty())
-    return "empty duration";
-  double total_ms = 0;
-  std::size_t i = 0;
-  bool plain = text.find_first_not_of("0123456789.") == std::string::npos;
-  while (i < text.size()) {
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(text.substr(i), &used);
-    } catch (...) {
-      return "not a duration: \"" + text + "\" (use e.g. 30s, 500ms, 2m)";
-    }
-    i += used;
-    std::string unit;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
-      unit += text[i++];
-    double scale = unit == "ms"                             ? 1
-                   : unit == "s" || (plain && unit.empty()) ? 1000
-                   : unit == "m"                            ? 60000
-                   : unit == "h"                            ? 3600000
-                                                            : -1;
-    if (scale < 0 || v < 0)
-      return "not a duration: \"" + text + "\" (use e.g. 30s, 500ms, 2m)";
-    total_ms += v * scale;
-  }
-  if (total_ms <= 0)
-    return "duration must be positive: \"" + text + "\"";
-  *out = std::chrono::milliseconds(static_cast<int64_t>(total_ms));
-  return {};
-}
 
 std::string env_or(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
@@ -96,6 +65,28 @@ struct stop_signal {
   }
 };
 
+/// The API client of the resident mode: --kubeconfig, else in-cluster, else
+/// $KUBECONFIG; null (one line on stdout) when none is configured. Only the
+/// configuration is read here: a server that is down is retried later.
+std::shared_ptr<k8s::api_client> resident_api(const std::string& kubeconfig) {
+  if (kubeconfig.empty() && !std::getenv("KUBERNETES_SERVICE_HOST")
+      && !std::getenv("KUBECONFIG")) {
+    std::cout << "no API access (no --kubeconfig, in-cluster config or "
+                 "$KUBECONFIG): local modes only"
+              << std::endl;
+    return nullptr;
+  }
+  try {
+    k8s::config_sources src;
+    src.explicit_path = kubeconfig;
+    return std::make_shared<k8s::api_client>(k8s::load_client_config(src));
+  } catch (const std::exception& e) {
+    std::cout << "no API access (" << e.what() << "): local modes only"
+              << std::endl;
+    return nullptr;
+  }
+}
+
 } // namespace
 
 int run_debugger(const arguments& args) {
@@ -114,10 +105,15 @@ int run_debugger(const arguments& args) {
       "(troubleshooting pod) stays up until SIGTERM. Errlogs of failed checks "
       "go to\n"
       "<scripts-dir>/<category>/errlog/<run-id>.log.\n\n"
+      "Resident mode: with DEBUGGER_NAME, POD_NAME, POD_NAMESPACE (and DS_NAME\n"
+      "not empty, when set) and API access, runs every check once per\n"
+      "status.currentRun of the Debugger and reports on the own Pod\n"
+      "(annotation kubecombo.com/run-report).\n\n"
       "Usage: kubecombo debugger [flags] [--run-once [CATEGORIES...]]");
   std::string host_root = "/host";
   std::string scripts_dir = "/scripts";
   std::string run_id;
+  std::string kubeconfig;
   int64_t port = 8090;
   int64_t concurrency = 4;
   int64_t output_cap = 64 * 1024;
@@ -136,12 +132,14 @@ int run_debugger(const arguments& args) {
   flags.add("run-once", &run_once,
             "run the checks of the CATEGORIES given as arguments now, print "
             "the summary, exit");
+  flags.add("kubeconfig", &kubeconfig,
+            "kubeconfig of the resident mode [in-cluster, else $KUBECONFIG]");
   flags.add("run-id", &run_id, "run id YYYYMMDD-HHMMSS (UTC) [now]");
   auto duration_flag = [&](const std::string& name,
                            std::chrono::milliseconds* target,
                            const std::string& help) {
     flags.add_custom(name, "DURATION", help, [target](const std::string& v) {
-      return parse_duration(v, target);
+      return debugger::parse_duration(v, target);
     });
   };
   duration_flag(
@@ -224,6 +222,26 @@ int run_debugger(const arguments& args) {
             << env_or("POD_NAMESPACE", "-") << "/" << env_or("POD_NAME", "-")
             << ", debugger " << env_or("DEBUGGER_NAME", "-") << "), host root "
             << host_root << ", scripts " << scripts_dir << std::endl;
+  if (!run_once && debugger::resident_env()) {
+    if (auto api = resident_api(kubeconfig)) {
+      debugger::check_metrics metrics(telemetry::global_registry(),
+                                      cfg.node_name);
+      debugger::resident_config rcfg;
+      rcfg.base = cfg;
+      rcfg.debugger = env_or("DEBUGGER_NAME", "");
+      rcfg.pod = env_or("POD_NAME", "");
+      rcfg.ns = env_or("POD_NAMESPACE", "");
+      rcfg.api = api;
+      rcfg.stop = &stop.stop;
+      rcfg.metrics = &metrics;
+      int rc = debugger::run_resident(rcfg, std::cout);
+      std::cout << "stopping on "
+                << (stop.signal == SIGINT ? "SIGINT" : "SIGTERM") << std::endl;
+      if (admin)
+        admin->stop();
+      return rc;
+    }
+  }
   if (checks::has_user_scripts(scripts_dir)) {
     cfg.categories = {"custom"};
     debugger::check_metrics metrics(telemetry::global_registry(),

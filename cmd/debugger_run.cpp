@@ -3,9 +3,45 @@
 #include "cmd/debugger_metrics.hpp"
 #include "probes/check_catalog.hpp"
 
+#include <cctype>
 #include <chrono>
+#include <cstdint>
 
 namespace kc::cmd::debugger {
+
+std::string parse_duration(const std::string& text,
+                           std::chrono::milliseconds* out) {
+  if (text.empty())
+    return "empty duration";
+  double total_ms = 0;
+  std::size_t i = 0;
+  bool plain = text.find_first_not_of("0123456789.") == std::string::npos;
+  while (i < text.size()) {
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(text.substr(i), &used);
+    } catch (...) {
+      return "not a duration: \"" + text + "\" (use e.g. 30s, 500ms, 2m)";
+    }
+    i += used;
+    std::string unit;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
+      unit += text[i++];
+    double scale = unit == "ms"                             ? 1
+                   : unit == "s" || (plain && unit.empty()) ? 1000
+                   : unit == "m"                            ? 60000
+                   : unit == "h"                            ? 3600000
+                                                            : -1;
+    if (scale < 0 || v < 0)
+      return "not a duration: \"" + text + "\" (use e.g. 30s, 500ms, 2m)";
+    total_ms += v * scale;
+  }
+  if (total_ms <= 0)
+    return "duration must be positive: \"" + text + "\"";
+  *out = std::chrono::milliseconds(static_cast<int64_t>(total_ms));
+  return {};
+}
 
 run_outcome run_inspection(const run_config& cfg, std::ostream& log,
                            check_metrics* metrics) {

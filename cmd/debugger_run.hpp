@@ -9,6 +9,7 @@
 #include "probes/check_result.hpp"
 #include "probes/runner.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <ostream>
 #include <string>
@@ -42,6 +43,11 @@ struct run_outcome {
     return problem == 0 && unknown == 0;
   }
 };
+
+/// Parses "30s", "500ms", "2m", "1h", "1m30s" or plain seconds ("30") into
+/// `out`; returns a readable error ("" on success).
+std::string parse_duration(const std::string& text,
+                           std::chrono::milliseconds* out);
 
 /// Runs every check of `cfg.categories`; writes one line per check to `log` as
 /// each finishes, plus a start and an end line; records per-check metrics
