@@ -2,6 +2,7 @@
 #include "cmd/webhook_server.hpp"
 
 #include "actors/controller/debuggers.hpp"
+#include "actors/controller/pingers.hpp"
 #include "actors/runtime/leader.hpp"
 #include "actors/runtime/readiness.hpp"
 #include "actors/runtime/recorder.hpp"
@@ -89,15 +90,16 @@ void start_writers(const runtime::supervisor_actor& root,
   for (auto& spec : debuggers) // the Debugger controller (actors/controller)
     caf::anon_send(root, atom::spawn_v, spec);
   for (auto name : writer_names) {
-    if (std::string_view{name} == "debuggers")
+    if (std::string_view{name} == "debuggers"
+        || std::string_view{name} == "pingers") // given in `debuggers`
       continue;
     runtime::supervisor_config w;
     w.name = name;
     caf::anon_send(root, atom::spawn_v, runtime::supervisor_child(std::move(w)));
   }
-  KC_INFO("root", "writers started: debuggers (with its informers), "
-                  "pingers, nodes (placeholder supervisors: the Pinger and "
-                  "node logic come in their own issues)");
+  KC_INFO("root", "writers started: debuggers, pingers (with their "
+                  "informers), nodes (placeholder supervisor: the node logic "
+                  "comes in its own issue)");
 }
 
 } // namespace
@@ -116,6 +118,9 @@ int run_controller_runtime(const controller_options& opts) {
   auto api = std::make_shared<k8s::api_client>(opts.client);
   auto recorder_link = std::make_shared<controller::recorder_link>();
   auto debugger_ctl = controller::make_debugger_controller({api, recorder_link});
+  // The Pinger status roll-up (ADR 0043): `pingers` + its informers.
+  for (auto& c : controller::make_pinger_controller({api, recorder_link}))
+    debugger_ctl.children.push_back(std::move(c));
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::kc_types>();
   cfg.add_message_types<caf::id_block::kc_runtime>();
