@@ -116,8 +116,8 @@ struct run_pass : std::enable_shared_from_this<run_pass> {
     mem = memory_for(owner, meta.uid);
     auto rv = rv_number(*debugger);
     before = mem->status && (rv == 0 || rv < mem->written_rv)
-               ? *mem->status
-               : kk::parse_run_status(obj_at(*debugger, "status"));
+                 ? *mem->status
+                 : kk::parse_run_status(obj_at(*debugger, "status"));
     auto& cache = *owner->deps().cache;
     auto cms = cache.list(configmaps_kind, ns());
     kk::overview_book book;
@@ -128,8 +128,8 @@ struct run_pass : std::enable_shared_from_this<run_pass> {
         book = kk::book_of(name(), before.current->id, ptrs(cms));
     }
     now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-               .count();
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
     auto pods = cache.list(pods_kind, ns());
     out = kk::step_runs(*debugger, before, std::move(book), ptrs(pods),
                         now_ms / 1000);
@@ -145,8 +145,8 @@ struct run_pass : std::enable_shared_from_this<run_pass> {
         listed.insert(str_at(*md, "name"));
     std::erase_if(mem->deleted,
                   [&](const std::string& n) { return !listed.contains(n); });
-    for (auto& n : kk::overviews_to_prune(name(), spec.history_limit, keep,
-                                          ptrs(cms)))
+    for (auto& n :
+         kk::overviews_to_prune(name(), spec.history_limit, keep, ptrs(cms)))
       if (!mem->deleted.contains(n))
         prune.push_back(n);
     write(0);
@@ -155,8 +155,8 @@ struct run_pass : std::enable_shared_from_this<run_pass> {
   void fail(const std::string& what, const k8s::http_result& r) {
     mem->status.reset();
     mem->book.reset();
-    finish(reconcile_result::failed("runs: " + what + ": "
-                                    + r.error.to_string()));
+    finish(
+        reconcile_result::failed("runs: " + what + ": " + r.error.to_string()));
   }
 
   void write(size_t i) {
@@ -251,9 +251,9 @@ struct run_pass : std::enable_shared_from_this<run_pass> {
     call(api(), k8s::make_delete(ref_of("configmaps", ns(), prune[i])),
          [self, i](k8s::http_result r) {
            if (!r.ok() && r.status != 404) {
-             self->finish(reconcile_result::failed(
-               "runs: delete ConfigMap " + self->prune[i] + ": "
-               + r.error.to_string()));
+             self->finish(reconcile_result::failed("runs: delete ConfigMap "
+                                                   + self->prune[i] + ": "
+                                                   + r.error.to_string()));
              return;
            }
            self->mem->deleted.insert(self->prune[i]);

@@ -35,8 +35,7 @@ int value_of(std::string_view v, const std::array<std::string_view, 12>* names,
         continue;
       bool same = true;
       for (size_t i = 0; i < v.size(); ++i)
-        same = same
-               && std::toupper(static_cast<unsigned char>(v[i])) == n[i];
+        same = same && std::toupper(static_cast<unsigned char>(v[i])) == n[i];
       if (same)
         return static_cast<int>(k) + base;
     }
@@ -53,14 +52,14 @@ void fill(std::bitset<N>& bits, std::string_view field, int lo, int hi,
     field = comma == field.npos ? std::string_view{} : field.substr(comma + 1);
     auto slash = item.find('/');
     int step = slash == item.npos
-                 ? 1
-                 : std::stoi(std::string(item.substr(slash + 1)));
+                   ? 1
+                   : std::stoi(std::string(item.substr(slash + 1)));
     auto range = item.substr(0, slash);
     int a = lo, b = hi;
     if (range != "*") {
       auto dash = range.find('-');
       a = value_of(range.substr(0, dash), names, base);
-      b = dash != range.npos ? value_of(range.substr(dash + 1), names, base)
+      b = dash != range.npos   ? value_of(range.substr(dash + 1), names, base)
           : slash != item.npos ? hi
                                : a;
     }
@@ -84,10 +83,10 @@ std::optional<cron_sets> parse(std::string_view text) {
       f.push_back(text.substr(start, i - start));
   }
   static constexpr std::array<std::string_view, 12> months{
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-    "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+      "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+      "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
   static constexpr std::array<std::string_view, 12> days{
-    "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT", "", "", "", "", ""};
+      "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT", "", "", "", "", ""};
   cron_sets s;
   fill(s.minute, f[0], 0, 59, nullptr, 0);
   fill(s.hour, f[1], 0, 23, nullptr, 0);

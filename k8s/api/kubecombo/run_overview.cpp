@@ -89,8 +89,10 @@ std::optional<node_report> read_run_report(const json::object& pod) {
 
 run_observation observe_pods(const std::string& debugger,
                              const std::string& run,
-                             const std::vector<const json::object*>& pods) {
+                             const std::vector<const json::object*>& pods,
+                             const overview_book* known) {
   run_observation obs;
+  auto tag = "\"" + run + "\"";
   for (auto* pod : pods) {
     if (!pod || label_of(*pod, "debug") != debugger)
       continue;
@@ -98,6 +100,15 @@ run_observation observe_pods(const std::string& debugger,
     auto node = spec ? str_at(*spec, "nodeName") : "";
     if (!node.empty())
       obs.pod_nodes.insert(node);
+    if (known && !node.empty() && known->nodes.contains(node))
+      continue;
+    auto md = obj_at(*pod, "metadata");
+    auto ann = md ? obj_at(*md, "annotations") : nullptr;
+    auto text = ann ? ann->if_contains(run_report_annotation) : nullptr;
+    if (!text || !text->is_string()
+        || std::string_view(text->get_string()).find(tag)
+               == std::string_view::npos)
+      continue;
     if (auto r = read_run_report(*pod); r && r->run == run)
       obs.reports[r->node] = std::move(*r);
   }
@@ -120,8 +131,8 @@ node_value value_of_report(const node_report& r) {
 
 node_value timed_out_value(int64_t deadline) {
   return {"_timedOut: "
-            + quote("no report before the run deadline "
-                    + format_rfc3339(deadline)),
+              + quote("no report before the run deadline "
+                      + format_rfc3339(deadline)),
           false, true};
 }
 
@@ -144,9 +155,10 @@ overview_book book_of(const std::string& debugger, const std::string& run,
     auto name = md ? str_at(*md, "name") : "";
     std::size_t k = 0;
     if (name != base) {
-      auto suffix = name.size() > base.size() + 1 && name.starts_with(base + "-")
-                      ? name.substr(base.size() + 1)
-                      : std::string{};
+      auto suffix
+          = name.size() > base.size() + 1 && name.starts_with(base + "-")
+                ? name.substr(base.size() + 1)
+                : std::string{};
       if (suffix.empty() || suffix.size() > 4
           || suffix.find_first_not_of("0123456789") != suffix.npos)
         continue;
@@ -250,12 +262,12 @@ plan_overview(overview_book& book, const json::object& debugger,
     w.name = overview_name(meta.name, book.run, k);
     w.create = !existed.contains(k);
     if (w.create) {
-      json::object md{{"name", w.name},
-                      {"namespace", meta.namespace_},
-                      {"labels", json::object{{run_debugger_label, meta.name},
-                                              {run_label, book.run}}},
-                      {"ownerReferences",
-                       json::array{controller_reference(debugger)}}};
+      json::object md{
+          {"name", w.name},
+          {"namespace", meta.namespace_},
+          {"labels", json::object{{run_debugger_label, meta.name},
+                                  {run_label, book.run}}},
+          {"ownerReferences", json::array{controller_reference(debugger)}}};
       w.body = json::object{{"apiVersion", "v1"},
                             {"kind", "ConfigMap"},
                             {"metadata", std::move(md)},

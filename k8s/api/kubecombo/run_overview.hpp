@@ -38,14 +38,19 @@ std::optional<node_report> read_run_report(const boost::json::object& pod);
 
 /// The Debugger's Pods as a run sees them.
 struct run_observation {
-  std::set<std::string> pod_nodes;           // nodes running an agent Pod
+  std::set<std::string> pod_nodes;            // nodes running an agent Pod
   std::map<std::string, node_report> reports; // reports naming the run
 };
 
-/// Looks at the Pods labelled debug=<debugger> (others are skipped).
-run_observation observe_pods(const std::string& debugger,
-                             const std::string& run,
-                             const std::vector<const boost::json::object*>& pods);
+struct overview_book;
+
+/// Looks at the Pods labelled debug=<debugger> (others are skipped). The
+/// reports of nodes already in `known` are not parsed again (a pass at
+/// 5,000 nodes parses only the new ones).
+run_observation
+observe_pods(const std::string& debugger, const std::string& run,
+             const std::vector<const boost::json::object*>& pods,
+             const overview_book* known = nullptr);
 
 /// The value of a node's key and whether it shows a problem.
 struct node_value {
@@ -67,8 +72,9 @@ struct overview_book {
   };
   std::string run;
   std::map<std::string, entry> nodes;
-  std::map<std::size_t, std::size_t> part_bytes; // data bytes of each part that exists
-  std::string summary;                 // the `_summary` written last
+  std::map<std::size_t, std::size_t>
+      part_bytes;      // data bytes of each part that exists
+  std::string summary; // the `_summary` written last
 };
 
 /// The name of part `k` (0 = the main ConfigMap).

@@ -50,13 +50,14 @@ struct stepper {
     // A run opened by someone else (status written by hand or a tool) is
     // adopted now, with a whole deadline.
     if (!out.status.last || out.status.last->id != cur.id)
-      out.status.last = run_record{cur.id, cur.at, run_running, 0, 0, 0,
-                                   now, 0, overview_name(name, cur.id)};
+      out.status.last = run_record{cur.id, cur.at, run_running,
+                                   0,      0,      0,
+                                   now,    0,      overview_name(name, cur.id)};
     auto& rec = *out.status.last;
     if (out.book.run != cur.id)
       out.book = overview_book{cur.id, {}, {}, {}};
     auto deadline = rec.started_at + deadline_s;
-    auto obs = observe_pods(name, cur.id, pods);
+    auto obs = observe_pods(name, cur.id, pods, &out.book);
     std::map<std::string, node_value> add;
     for (auto& [node, r] : obs.reports)
       add[node] = value_of_report(r);
@@ -68,8 +69,8 @@ struct stepper {
       reported.insert(node);
     auto expected = obs.pod_nodes;
     expected.insert(reported.begin(), reported.end());
-    auto nodes = std::max<int64_t>(static_cast<int64_t>(expected.size()),
-                                   desired);
+    auto nodes
+        = std::max<int64_t>(static_cast<int64_t>(expected.size()), desired);
     auto count = static_cast<int64_t>(reported.size());
     overview_header h{run_running, nodes, cur.at, rec.started_at, deadline, 0};
     std::vector<std::string> missing;
@@ -103,15 +104,15 @@ struct stepper {
     if (h.phase == run_completed) {
       out.events.push_back({"Normal", "RunCompleted",
                             "run " + rec.id + " completed: " + counts
-                              + "; overview ConfigMap " + rec.overview});
+                                + "; overview ConfigMap " + rec.overview});
     } else {
       auto late = rec.nodes - rec.reported;
       out.events.push_back(
-        {"Warning", "RunTimedOut",
-         "run " + rec.id + " timed out at its deadline: " + counts + ", "
-           + nodes_text(late) + " did not report"
-           + (missing.empty() ? "" : " (" + some_of(missing) + ")")
-           + "; overview ConfigMap " + rec.overview});
+          {"Warning", "RunTimedOut",
+           "run " + rec.id + " timed out at its deadline: " + counts + ", "
+               + nodes_text(late) + " did not report"
+               + (missing.empty() ? "" : " (" + some_of(missing) + ")")
+               + "; overview ConfigMap " + rec.overview});
     }
   }
 
@@ -121,20 +122,20 @@ struct stepper {
     auto nodes = std::max<int64_t>(static_cast<int64_t>(obs.pod_nodes.size()),
                                    desired);
     out.status.current = run_ref{id, at};
-    out.status.last = run_record{id, at, run_running, nodes, 0, 0, now, 0,
-                                 overview_name(name, id)};
+    out.status.last = run_record{
+        id, at, run_running, nodes, 0, 0, now, 0, overview_name(name, id)};
     if (from_run_at)
       out.status.observed_run_at = at;
     out.book = overview_book{id, {}, {}, {}};
     auto deadline = now + deadline_s;
     append(plan_overview(out.book, debugger, {},
                          {run_running, nodes, at, now, deadline, 0}));
-    out.events.push_back(
-      {"Normal", "RunStarted",
-       "run " + id + " started on " + nodes_text(nodes) + " (" 
-         + (from_run_at ? "runAt" : "schedule") + "), deadline "
-         + format_rfc3339(deadline) + "; overview ConfigMap "
-         + overview_name(name, id)});
+    out.events.push_back({"Normal", "RunStarted",
+                          "run " + id + " started on " + nodes_text(nodes)
+                              + " (" + (from_run_at ? "runAt" : "schedule")
+                              + "), deadline " + format_rfc3339(deadline)
+                              + "; overview ConfigMap "
+                              + overview_name(name, id)});
     wake(deadline);
   }
 };
@@ -145,8 +146,14 @@ run_outcome step_runs(const json::object& debugger, const run_status& status,
                       overview_book book,
                       const std::vector<const json::object*>& pods,
                       int64_t now) {
-  stepper s{debugger, parse_debugger_spec(debugger), meta_of(debugger).name,
-            0, now, 300, pods, {}};
+  stepper s{debugger,
+            parse_debugger_spec(debugger),
+            meta_of(debugger).name,
+            0,
+            now,
+            300,
+            pods,
+            {}};
   s.deadline_s = run_deadline_seconds(s.spec);
   if (auto st = obj_at(debugger, "status"))
     s.desired = int_at(*st, "desired");
@@ -161,7 +168,7 @@ run_outcome step_runs(const json::object& debugger, const run_status& status,
     plan = plan_runs(s.spec, s.out.status, created, now);
   }
   s.out.status.next_run_at
-    = s.out.status.current && plan.due ? plan.due : plan.next;
+      = s.out.status.current && plan.due ? plan.due : plan.next;
   if (plan.next)
     s.wake(*plan.next);
   return s.out;

@@ -105,9 +105,9 @@ run_plan plan_runs(const debugger_spec& spec, const run_status& status,
   };
   if (auto t = spec.run_at.empty() ? std::nullopt : parse_run_at(spec.run_at)) {
     bool handled = status.observed_run_at
-                     ? *status.observed_run_at == *t
-                     : (status.last && status.last->at == *t)
-                         || (status.current && status.current->at == *t);
+                       ? *status.observed_run_at == *t
+                       : (status.last && status.last->at == *t)
+                             || (status.current && status.current->at == *t);
     if (!handled && *t <= now) {
       p.due = *t;
       p.from_run_at = true;
