@@ -33,6 +33,13 @@ def rss_kib(pid, field="VmRSS"):
     return 0
 
 
+def cpu_seconds(pid):
+    """utime + stime of a process from /proc (seconds)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ready_count(sim, ns):
     r = sim.request("GET", "%s/namespaces/%s/debuggers" % (GROUP, ns), timeout=30)
     if r.status_code != 200:
@@ -93,6 +100,7 @@ def main():
                            "memory": "64Mi"}} for i in range(a.debuggers)]
         path = sim.write_file("debuggers.json", json.dumps(
             {"apiVersion": "v1", "kind": "List", "items": items}))
+        cpu0 = cpu_seconds(pid), cpu_seconds(sim.proc.pid)
         t0 = time.monotonic()
         # --validate=false: the client-side schema check is not what is measured.
         rc, out, err = sim.kubectl("create", "--validate=false", "-f", path,
@@ -108,6 +116,7 @@ def main():
                 break
             time.sleep(0.5)
         t_ready = time.monotonic() - t0
+        cpu = cpu_seconds(pid) - cpu0[0], cpu_seconds(sim.proc.pid) - cpu0[1]
         time.sleep(2)
         after = rss_kib(pid)
         hwm = rss_kib(pid, "VmHWM")
@@ -119,9 +128,15 @@ def main():
               "VmHWM %.1f MiB -> %.1f KiB per Debugger (after - baseline)"
               % (base / 1024, after / 1024, peak / 1024, hwm / 1024,
                  (after - base) / a.debuggers))
+        print("CPU until all Ready: controller %.1f s, sim %.1f s" % cpu)
         print("load average: %s" % open("/proc/loadavg").read().strip())
         if a.writes:
             print_writes(sim)
+        m = ctl.get("/metrics", timeout=5)
+        for line in (m.text.splitlines() if m is not None else []):
+            if line.startswith(("kc_reconcile_total", "kc_informer_events_total",
+                                "kc_reconcile_errors_total")):
+                print("metric " + line)
         if n < a.debuggers:
             print("NOT CONVERGED within %.0fs" % a.timeout)
             return 1

@@ -258,11 +258,9 @@ struct pass : std::enable_shared_from_this<pass> {
                  self->record("Normal", "Created",
                               "created " + kind + " " + self->name());
                self->mem().replacing = false;
-               self->finish(progressing_status(self->meta.generation,
-                                               "Created",
-                                               "created " + kind + " "
-                                                 + self->name()),
-                            reconcile_result::ok());
+               // No status write here: the watch event of the new object
+               // wakes the next pass, which reports what it observes.
+               self->req.done(reconcile_result::ok());
              });
         return;
       case action::update: {
@@ -276,9 +274,7 @@ struct pass : std::enable_shared_from_this<pass> {
                }
                auto msg = "updated " + kind + " " + self->name() + ": " + why;
                self->record("Normal", "Updated", msg);
-               self->finish(progressing_status(self->meta.generation,
-                                               "Updated", msg),
-                            reconcile_result::ok());
+               self->req.done(reconcile_result::ok()); // as after a create
              });
         return;
       }
@@ -317,17 +313,27 @@ struct pass : std::enable_shared_from_this<pass> {
       record("Normal", "Ready", s.ready_cond.message);
     m.ready = s.ready_cond.status;
     auto old = obj_at(*debugger, "status");
+    auto rv = rv_of(*debugger);
+    if (m.written_over == rv && !rv.empty())
+      old = &m.written; // this snapshot predates our last write
+    else
+      m.written = {}, m.written_over.clear();
     if (same_status(s, old)) {
       req.done(std::move(result));
       return;
     }
-    json::object body{{"status", render_status(s, old, now_rfc3339())}};
+    auto status = render_status(s, old, now_rfc3339());
+    json::object body{{"status", status}};
     auto r = ref_of("debuggers", ns(), name());
     r.subresource = "status";
     auto self = shared_from_this();
     call(api(),
          k8s::make_patch(r, k8s::patch_type::merge, json::serialize(body)),
-         [self, result](k8s::http_result w) {
+         [self, result, rv, status = std::move(status)](k8s::http_result w) {
+           if (w.ok()) {
+             self->mem().written = status;
+             self->mem().written_over = rv;
+           }
            if (w.ok() || failed_with(w, 404))
              self->req.done(result);
            else

@@ -16,6 +16,8 @@
 #include "actors/runtime/reconciler.hpp"
 #include "k8s/client/api_client.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -44,6 +46,11 @@ struct debugger_memory {
   std::string degraded;
   /// A replace deleted the Pod; the next create completes it.
   bool replacing = false;
+  /// The .status last written and the resourceVersion of the Debugger it
+  /// was written over: a pass whose snapshot still has that version (the
+  /// watch event of the write has not arrived) compares with it instead.
+  boost::json::object written;
+  std::string written_over;
 };
 
 /// The reconciler of one Debugger.
