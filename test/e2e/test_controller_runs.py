@@ -240,6 +240,8 @@ def test_past_run_at_runs_now_and_completes_when_all_nodes_report(fault_sim, ctl
     simlib.wait_until(lambda: (ctl.get("/readyz", "health") or
                                requests_stub).status_code == 200,
                       timeout=20, what="/readyz after restart")
+    simlib.wait_until(lambda: ctl.leader_value() == 1, timeout=30,
+                      what="the restarted controller leads")
     time.sleep(3.0)  # asserting that nothing happens
     st = status(sim, ns, "inspect")
     assert "currentRun" not in st and st["lastRun"]["id"] == rid, st
@@ -300,7 +302,7 @@ def test_a_future_run_at_waits_for_its_time(fault_sim, ctl, ns):
                                          "%Y-%m-%dT%H:%M:%SZ").replace(
         tzinfo=datetime.timezone.utc).timestamp()
     print("future runAt: started %.0fs after its instant" % (started - at))
-    assert at <= started <= at + 3, st
+    assert at <= started <= at + 5, st
 
 
 def test_a_schedule_runs_on_time_and_history_is_pruned(fault_sim, ctl, ns):
@@ -322,7 +324,7 @@ def test_a_schedule_runs_on_time_and_history_is_pruned(fault_sim, ctl, ns):
         tzinfo=datetime.timezone.utc).timestamp()
     print("schedule: run %s started %.0fs after its instant"
           % (st["lastRun"]["id"], started - t_next))
-    assert started - t_next <= 3
+    assert 0 <= started - t_next <= 5
     # Two more runs by runAt (each times out after 2s: no agents) → 3 runs,
     # historyLimit 2 keeps the newest two overviews.
     ids = [st["lastRun"]["id"]]
