@@ -10,7 +10,8 @@ per node and `_summary` counts, all reported → Completed + RunCompleted, a
 node that never reports → TimedOut at the deadline + RunTimedOut, a future
 runAt waits for its time, a schedule produces a run on time, the history
 limit prunes, a runAt that ran is not run again by a restarted controller,
-invalid runAt / cron → Degraded naming the field. Every wait is bounded.
+an open run survives a controller restart (the overview is re-read), invalid
+runAt / cron → Degraded naming the field. Every wait is bounded.
 """
 import datetime
 import json
@@ -360,3 +361,43 @@ def test_invalid_run_at_and_schedule_are_degraded_naming_the_field(fault_sim, ct
         msg = cond(st, "Degraded")["message"]
         assert field in msg, msg
         assert "currentRun" not in st and "lastRun" not in st, st
+
+
+def test_an_open_run_survives_a_controller_restart(fault_sim, ctl, ns):
+    sim = fault_sim
+    create_debugger(sim, ns, "survive", runDeadline="2m")
+    ps = wait_pods(sim, ns, "survive", 3)
+    wait_status(sim, ctl, ns, "survive", lambda st: st.get("desired") == 3,
+                "desired 3")
+    at = time.time() - 30
+    rid = run_id(at)
+    _merge(sim, _dbg_path(ns, "survive"), {"spec": {"runAt": rfc3339(at)}})
+    wait_status(sim, ctl, ns, "survive",
+                lambda st: (st.get("currentRun") or {}).get("id") == rid,
+                "currentRun")
+    first = report(sim, ps[0], rid, failed=1)
+    simlib.wait_until(
+        lambda: (lambda c: c if c and first in c["data"] else None)(
+            overview(sim, ns, "survive-" + rid)), timeout=10, what="first report")
+    started = status(sim, ns, "survive")["lastRun"]["startedAt"]
+    ctl.stop()
+    # The Pod of the first node is replaced meanwhile: its report is gone
+    # from the Pods but stays in the overview.
+    _merge(sim, "/api/v1/namespaces/%s/pods/%s" % (ns, ps[0]["metadata"]["name"]),
+           {"metadata": {"annotations": {REPORT: None}}})
+    report(sim, ps[1], rid)
+    ctl.start()
+    simlib.wait_until(lambda: ctl.leader_value() == 1, timeout=30,
+                      what="the restarted controller leads")
+    report(sim, ps[2], rid)
+    st = wait_status(sim, ctl, ns, "survive",
+                     lambda st: st.get("lastRun", {}).get("phase") == "Completed",
+                     "run Completed after the restart")
+    last = st["lastRun"]
+    assert (last["reported"], last["failed"], last["startedAt"]) == (3, 1, started), last
+    cm = overview(sim, ns, "survive-" + rid)
+    assert len([k for k in cm["data"] if not k.startswith("_")]) == 3, cm["data"]
+    assert 'err: "disk full"' in cm["data"][first]
+    assert len(events(sim, ns, "survive", "RunStarted")) == 1
+    assert events(sim, ns, "survive", "RunStarted")[0].get("count", 1) == 1
+    wait_event(sim, ns, "survive", "RunCompleted")
