@@ -322,6 +322,34 @@ BOOST_AUTO_TEST_CASE(a_run_opened_by_hand_is_adopted_with_a_whole_deadline) {
   BOOST_TEST(o.writes[0].create);
 }
 
+BOOST_AUTO_TEST_CASE(a_run_due_while_another_is_open_starts_when_it_closes) {
+  auto d = debugger(
+      json::object{{"runAt", "2026-11-29T02:00:00Z"}, {"runDeadline", "1m"}});
+  auto now = at("2026-11-29T02:03:20Z");
+  std::vector<json::object> pods{pod("node-a")};
+  auto o = step_runs(d, {}, {}, ptrs(pods), now);
+  BOOST_REQUIRE(o.status.current);
+  // runAt changes to another past instant while the run is open.
+  d["spec"].as_object()["runAt"] = "2026-11-29T02:02:00Z";
+  auto w = step_runs(d, o.status, o.book, ptrs(pods), now + 10);
+  BOOST_TEST(w.status.current->id == "20261129-020000");
+  BOOST_TEST(w.status.next_run_at.value_or(0) == at("2026-11-29T02:02:00Z"));
+  BOOST_TEST(w.events.empty());
+  // At the deadline the first closes and the second starts in one pass.
+  auto n = step_runs(d, w.status, w.book, ptrs(pods), now + 60);
+  BOOST_REQUIRE(n.events.size() == 2u);
+  BOOST_TEST(n.events[0].reason == "RunTimedOut");
+  BOOST_TEST(n.events[1].reason == "RunStarted");
+  BOOST_TEST(n.status.current->id == "20261129-020200");
+  BOOST_TEST(n.status.last->phase == run_running);
+  BOOST_TEST(n.status.observed_run_at.value_or(0)
+             == at("2026-11-29T02:02:00Z"));
+  BOOST_REQUIRE(n.writes.size() == 2u); // close the old, create the new
+  BOOST_TEST(!n.writes[0].create);
+  BOOST_TEST(n.writes[1].create);
+  BOOST_TEST(n.writes[1].name == "dbg-20261129-020200");
+}
+
 BOOST_AUTO_TEST_CASE(a_schedule_runs_on_time_and_history_is_pruned) {
   auto d = debugger(json::object{{"schedule", "* * * * *"}});
   auto now = at("2026-11-29T01:00:30Z"); // created at 01:00:00
