@@ -116,6 +116,10 @@ process start(const spec& s, std::string& error) {
     error = std::string("pipe: ") + std::strerror(errno);
     return out;
   }
+  std::string hostname; // the pod's name, as gethostname() shows it
+  for (auto& e : s.env)
+    if (e.rfind("HOSTNAME=", 0) == 0)
+      hostname = e.substr(9);
   int netns = -1;
   if (!s.netns.empty())
     netns = ::open(s.netns.c_str(), O_RDONLY | O_CLOEXEC);
@@ -130,8 +134,10 @@ process start(const spec& s, std::string& error) {
     if (netns >= 0 && ::setns(netns, CLONE_NEWNET) != 0)
       fail(fd, 1);
     if (s.sandbox) {
-      if (::unshare(CLONE_NEWNS) != 0)
+      if (::unshare(CLONE_NEWNS | CLONE_NEWUTS) != 0)
         fail(fd, 2);
+      if (!hostname.empty())
+        ::sethostname(hostname.data(), hostname.size());
       ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
       if (::mount("tmpfs", s.scratch.c_str(), "tmpfs", 0, "mode=0755") != 0)
         fail(fd, 3);
