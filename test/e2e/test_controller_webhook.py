@@ -268,6 +268,41 @@ def test_a_restarted_controller_reuses_the_written_certificate(env):
     assert open(os.path.join(certs, "tls.crt")).read() == before
 
 
+def test_a_standby_replica_serves_webhooks_too(env):
+    """Admission does not wait for leadership (ADR 0042): with a leader
+    holding the Lease, a standby (kubecombo_leader 0) answers reviews."""
+    sim = env["sim"]
+    lease_ns = make_namespace(sim, "lease")
+    elect = ("--leader-elect", "--leader-election-namespace", lease_ns)
+    leader = Controller(sim, "leader", elect).start()
+    standby = None
+    try:
+        simlib.wait_until(lambda: leader.leader_value() == 1.0, timeout=20,
+                          what="first controller leads")
+        port = simlib.free_port()
+        standby = Controller(sim, "standby", elect + (
+            "--enable-webhooks", "--webhook-bind-address", "127.0.0.1:%d" % port,
+            "--webhook-cert-dir", env["certs"])).start()
+        assert standby.leader_value() == 0.0, standby.log()
+        review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                  "request": {"uid": "u-1", "operation": "CREATE",
+                              "kind": {"group": "vpn-gw.kubecombo.com",
+                                       "version": "v1", "kind": "Pinger"},
+                              "object": pinger("p", interval=0)}}
+        r = requests.post("https://127.0.0.1:%d/validate-vpn-gw-kubecombo-com-v1-pinger"
+                          % port, json=review, timeout=5,
+                          verify=os.path.join(env["certs"], "ca.crt"))
+        assert r.status_code == 200, r.text
+        resp = r.json()["response"]
+        assert resp["uid"] == "u-1" and resp["allowed"] is False, resp
+        assert "spec.interval" in resp["status"]["message"], resp
+        assert standby.leader_value() == 0.0
+    finally:
+        if standby:
+            assert standby.stop() == 0, standby.log()[-3000:]
+        assert leader.stop() == 0, leader.log()[-3000:]
+
+
 @pytest.mark.parametrize("files,message", [
     ({"tls.crt": "garbage\n", "tls.key": "garbage\n"}, "tls.crt: not a PEM certificate"),
     ({"tls.crt": None}, "tls.key: missing"),
