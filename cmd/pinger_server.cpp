@@ -2,6 +2,7 @@
 
 #include "actors/agent/agent.hpp"
 #include "actors/agent/peers.hpp"
+#include "cmd/pinger_live.hpp"
 #include "k8s/client/client_config.hpp"
 #include "messages/controller_types.hpp"
 #include "messages/pinger_agent_types.hpp"
@@ -48,27 +49,16 @@ std::shared_ptr<k8s::api_client> connect(const std::string& kubeconfig) {
   }
 }
 
-/// Engine slots for discovered peers. The engines take new slots only
-/// before they start, so peers seen by the first LIST are probed and later
-/// ones are tracked only (ADR 0022, consequences).
-struct peer_slots {
-  std::mutex mtx;
-  bool started = false;
-  std::shared_ptr<agent::peer_book> book;
-};
-
 /// DISCOVERY of the own DaemonSet's pods with API access, the pod identity
-/// and a DaemonSet name; null = no discovery.
-std::shared_ptr<peer_slots> discovery_setup(agent::agent_config& acfg,
-                                            pinger_session& session,
-                                            const pinger_server_options& opts) {
+/// and a DaemonSet name. Peers are added to (and dropped from) the running
+/// engines live (ADR 0023).
+void discovery_setup(agent::agent_config& acfg, live_session& live,
+                     const pinger_server_options& opts) {
   auto name = opts.ds_name.empty() ? env("DEBUGGER_NAME") : opts.ds_name;
   auto ns
       = opts.ds_namespace.empty() ? env("POD_NAMESPACE") : opts.ds_namespace;
   if (!acfg.api || name.empty() || ns.empty() || acfg.pod.name.empty())
-    return nullptr;
-  auto slots = std::make_shared<peer_slots>();
-  slots->book = std::make_shared<agent::peer_book>();
+    return;
   agent::discovery_config d;
   d.ns = ns;
   d.debugger = name;
@@ -77,47 +67,65 @@ std::shared_ptr<peer_slots> discovery_setup(agent::agent_config& acfg,
   if (opts.udp_echo_port > 0)
     d.probes.push_back({static_cast<uint8_t>(probes::protocol::udp),
                         static_cast<uint16_t>(opts.udp_echo_port)});
-  d.book = slots->book;
   d.metrics = opts.enable_metrics ? &telemetry::global_registry() : nullptr;
-  d.slot_for
-      = [slots, &session](uint8_t proto,
-                          const std::string& label) -> std::optional<uint32_t> {
-    std::lock_guard<std::mutex> guard{slots->mtx};
-    if (slots->started)
-      return std::nullopt;
-    probes::target_spec spec;
-    std::string err;
-    auto p = static_cast<probes::protocol>(proto);
-    if (!probes::parse_target(p, label, spec, err)
-        || !session.add(spec).empty())
-      return std::nullopt;
-    auto all = session.targets();
-    if (all.empty() || all.back().label != label || all.back().proto != p)
-      return std::nullopt;
-    return all.back().slot;
+  d.slot_for = [&live](uint8_t proto,
+                       const std::string& label) -> std::optional<uint32_t> {
+    std::string error;
+    auto slot = live.put(proto, label, error);
+    if (!slot)
+      KC_WARN("discovery", "peer {}: {}", label, error);
+    return slot;
+  };
+  d.release = [&live](uint8_t proto, uint32_t slot) {
+    live.drop(proto, slot);
   };
   KC_INFO("discovery", "peers: pods -l {} in {}", agent::peer_selector(name),
           ns);
   acfg.discovery = std::move(d);
-  return slots;
 }
 
-/// Gives DISCOVERY's first LIST up to 2 s, then closes the engines' slot
-/// tables (an API that is down only delays the start).
-void wait_for_peers(const std::shared_ptr<peer_slots>& slots) {
-  if (!slots)
+/// CONFIG from the own Pinger (PINGER_NAME) with API access: targets,
+/// interval, timeout, count and thresholds applied live (ADR 0024).
+void config_setup(agent::agent_config& acfg, live_session& live,
+                  pinger_session& session, const pinger_server_options& opts) {
+  auto name = env("PINGER_NAME");
+  auto ns = env("POD_NAMESPACE");
+  if (name.empty())
     return;
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds{2};
-  while (std::chrono::steady_clock::now() < until) {
-    {
-      std::lock_guard<std::mutex> guard{slots->book->mtx};
-      if (slots->book->synced)
-        break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  if (!acfg.api || ns.empty()) {
+    KC_WARN("config",
+            "PINGER_NAME={} but {}: the flags are the "
+            "configuration",
+            name, acfg.api ? "POD_NAMESPACE is not set" : "no API access");
+    return;
   }
-  std::lock_guard<std::mutex> guard{slots->mtx};
-  slots->started = true;
+  agent::config_config c;
+  c.ns = ns;
+  c.name = name;
+  for (auto& t : session.targets())
+    c.fixed.insert(std::to_string(static_cast<int>(t.proto)) + "/" + t.label);
+  c.loss_threshold = opts.health.loss_threshold;
+  c.metrics = opts.enable_metrics ? &telemetry::global_registry() : nullptr;
+  c.slot_for
+      = [&live](uint8_t proto, const std::string& label, std::string& error) {
+          return live.put(proto, label, error);
+        };
+  c.release = [&live](uint8_t proto, uint32_t slot) {
+    live.drop(proto, slot);
+  };
+  c.reschedule = [&live](const agent::live_config& lc) {
+    double per_probe
+        = lc.interval / static_cast<double>(std::max<int64_t>(lc.count, 1));
+    double timeout = lc.timeout_ms > 0
+                         ? static_cast<double>(lc.timeout_ms) / 1e3
+                         : std::min(1.0, per_probe);
+    timeout = std::min(timeout, per_probe);
+    live.reschedule(
+        {std::chrono::nanoseconds{static_cast<int64_t>(per_probe * 1e9)},
+         std::chrono::nanoseconds{static_cast<int64_t>(timeout * 1e9)}, 0});
+  };
+  KC_INFO("config", "live configuration from Pinger {}/{}", ns, name);
+  acfg.config = std::move(c);
 }
 
 } // namespace
@@ -182,7 +190,9 @@ int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
   acfg.recorder.correlator.component = "kubecombo-pinger";
   acfg.recorder.correlator.host = env("NODE_NAME");
   acfg.recorder.correlator.instance = acfg.pod.name;
-  auto peers = discovery_setup(acfg, session, opts);
+  live_session live(io, session);
+  discovery_setup(acfg, live, opts);
+  config_setup(acfg, live, session, opts);
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::kc_types>();
   cfg.add_message_types<caf::id_block::kc_runtime>();
@@ -195,13 +205,13 @@ int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
   // --- run until a signal -----------------------------------------------
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int) {
+    live.stop();
     session.stop();
     if (echo)
       echo->close();
     io.stop();
   });
-  wait_for_peers(peers);
-  for (auto& w : session.start({}))
+  for (auto& w : live.start())
     KC_WARN("targets", "{}", w);
   KC_INFO("pinger", "probing {} targets every {}s{}{}{}", session.size(),
           opts.interval,

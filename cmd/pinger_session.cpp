@@ -165,6 +165,7 @@ std::vector<std::string> pinger_session::start(std::function<void()> done) {
                           static_cast<probe_engine*>(dns_.get())})
     if (e)
       engines.push_back(e);
+  started_ = true;
   // Count first: an engine without targets finishes inside start().
   running_ = engines.size();
   for (auto* e : engines) {
@@ -177,6 +178,54 @@ std::vector<std::string> pinger_session::start(std::function<void()> done) {
   if (engines.empty() && *shared_done)
     asio::post(io_, *shared_done);
   return warnings;
+}
+
+std::optional<uint32_t> pinger_session::put(const target_spec& spec,
+                                            std::string& error) {
+  for (auto& e : entries_)
+    if (e.proto == spec.proto && e.label == spec.text && e.error.empty()) {
+      engine(spec.proto)->resume(e.slot);
+      return e.slot;
+    }
+  bool fresh_engine = engine_exists(spec.proto) == false;
+  error = add(spec);
+  auto& e = entries_.back();
+  if (!e.error.empty()) {
+    if (error.empty())
+      error = e.error;
+    entries_.pop_back(); // not kept: a later put() tries again
+    return std::nullopt;
+  }
+  if (started_ && fresh_engine)
+    engine(spec.proto)->start(cfg_.sched);
+  return e.slot;
+}
+
+bool pinger_session::engine_exists(protocol p) const {
+  switch (p) {
+    case protocol::icmp:
+      return icmp_ != nullptr;
+    case protocol::tcp:
+      return tcp_ != nullptr;
+    case protocol::udp:
+      return udp_ != nullptr;
+    case protocol::dns:
+      return dns_ != nullptr;
+  }
+  return false;
+}
+
+void pinger_session::drop(protocol p, uint32_t slot) {
+  if (engine_exists(p))
+    engine(p)->drop(slot);
+}
+
+void pinger_session::reschedule(const probes::schedule& s) {
+  cfg_.sched.interval = s.interval;
+  cfg_.sched.timeout = s.timeout;
+  for (auto p : {protocol::icmp, protocol::tcp, protocol::udp, protocol::dns})
+    if (engine_exists(p))
+      engine(p)->reschedule(cfg_.sched);
 }
 
 void pinger_session::stop() {

@@ -15,6 +15,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 
 namespace kc::telemetry {
 class registry;
@@ -48,6 +49,22 @@ public:
   /// Returns one-off warnings (e.g. ICMP disabled) to print once.
   std::vector<std::string> start(std::function<void()> done);
   void stop();
+
+  // --- Live changes (server mode; call on the io thread) ---------------
+  /// Adds a target while running, or probes a dropped one of the same
+  /// protocol and label again (same slot). Starts the protocol's engine
+  /// if it is the first target of it. Returns the slot, or nullopt and the
+  /// error line (unresolvable, ICMP disabled, ...).
+  std::optional<uint32_t> put(const probes::target_spec& spec,
+                              std::string& error);
+  /// Stops probing the target in `slot` (put() of its label resumes it).
+  void drop(probes::protocol p, uint32_t slot);
+  /// New interval and timeout for every engine (rebased, ADR 0023).
+  void reschedule(const probes::schedule& s);
+  /// The schedule in use.
+  const probes::schedule& schedule() const {
+    return cfg_.sched;
+  }
 
   /// Job mode: one line per target, then a summary. True if all answered.
   bool report(std::ostream& out) const;
@@ -87,6 +104,7 @@ private:
   struct entry;
   struct metrics;
   probes::probe_engine* engine(probes::protocol p);
+  bool engine_exists(probes::protocol p) const;
   void publish_engine_counters();
 
   asio::io_context& io_;
@@ -102,6 +120,7 @@ private:
   target_families families_;
   asio::steady_timer metrics_timer_;
   size_t running_ = 0;
+  bool started_ = false;
 };
 
 } // namespace kc::cmd

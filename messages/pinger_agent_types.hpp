@@ -62,35 +62,52 @@ typename Inspector::result_type inspect(Inspector& f, target_transition& x) {
            x.from, x.to, x.at, x.reason, x.line);
 }
 
+/// Live thresholds of every TARGET (from the CONFIG actor).
+struct target_thresholds {
+  uint32_t fail = 3;
+  uint32_t recover = 2;
+  double loss = 0.5;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, target_thresholds& x) {
+  return f(caf::meta::type_name("kc::target_thresholds"), x.fail, x.recover,
+           x.loss);
+}
+
 /// The REPORTER actor interface: logs every transition, records
 /// TargetDown/TargetUp Events on the agent's own Pod when it can.
 using reporter_actor = caf::typed_actor<
-  // One up/down change.
-  caf::reacts_to<target_transition>,
-  // Describes what was reported.
-  caf::replies_to<atom::status>::with<std::string>>;
+    // One up/down change.
+    caf::reacts_to<target_transition>,
+    // Describes what was reported.
+    caf::replies_to<atom::status>::with<std::string>>;
 
 /// The TARGET actor interface (`target/<proto>/<addr>`).
 using target_actor = caf::typed_actor<
-  // This target's results of one engine batch, in probe order.
-  caf::reacts_to<atom::results, probe_batch>,
-  // Describes state and statistics.
-  caf::replies_to<atom::status>::with<std::string>>;
+    // This target's results of one engine batch, in probe order.
+    caf::reacts_to<atom::results, probe_batch>,
+    // New thresholds; statistics and state are kept.
+    caf::reacts_to<target_thresholds>,
+    // Describes state and statistics.
+    caf::replies_to<atom::status>::with<std::string>>;
 
 /// The TARGETS supervisor interface.
 using targets_actor = caf::typed_actor<
-  // One engine batch: protocol, results of any of its slots.
-  caf::reacts_to<atom::results, uint8_t, probe_batch>,
-  // Start a TARGET (a known label+protocol is left alone).
-  caf::reacts_to<atom::put, target_def>,
-  // Stop the TARGET of this protocol and label for good.
-  caf::reacts_to<atom::remove, uint8_t, std::string>,
-  // A child's up/down change (counted, then handed to the REPORTER).
-  caf::reacts_to<target_transition>,
-  // The running TARGETs' names, one per line (sorted).
-  caf::replies_to<atom::get>::with<std::string>,
-  // Describes the targets by state.
-  caf::replies_to<atom::status>::with<std::string>>;
+    // One engine batch: protocol, results of any of its slots.
+    caf::reacts_to<atom::results, uint8_t, probe_batch>,
+    // Start a TARGET (a known label+protocol is left alone).
+    caf::reacts_to<atom::put, target_def>,
+    // Stop the TARGET of this protocol and label for good.
+    caf::reacts_to<atom::remove, uint8_t, std::string>,
+    // New thresholds for every TARGET, now and after restarts.
+    caf::reacts_to<target_thresholds>,
+    // A child's up/down change (counted, then handed to the REPORTER).
+    caf::reacts_to<target_transition>,
+    // The running TARGETs' names, one per line (sorted).
+    caf::replies_to<atom::get>::with<std::string>,
+    // Describes the targets by state.
+    caf::replies_to<atom::status>::with<std::string>>;
 
 } // namespace kc
 
@@ -103,4 +120,5 @@ CAF_BEGIN_TYPE_ID_BLOCK(kc_pinger_agent, caf::first_custom_type_id + 200)
   CAF_ADD_TYPE_ID(kc_pinger_agent, (kc::reporter_actor))
   CAF_ADD_TYPE_ID(kc_pinger_agent, (kc::target_actor))
   CAF_ADD_TYPE_ID(kc_pinger_agent, (kc::targets_actor))
+  CAF_ADD_TYPE_ID(kc_pinger_agent, (kc::target_thresholds))
 CAF_END_TYPE_ID_BLOCK(kc_pinger_agent)

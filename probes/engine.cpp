@@ -70,8 +70,8 @@ probe_engine::~probe_engine() = default;
 
 uint32_t probe_engine::add_slot() {
   auto slot = static_cast<uint32_t>(slots_.size());
-  uint32_t next = order_.empty() ? UINT32_MAX
-                                 : order_[next_probe_ % order_.size()];
+  uint32_t next
+      = order_.empty() ? UINT32_MAX : order_[next_probe_ % order_.size()];
   if (running_)
     epoch_round_ += order_.empty() ? 0 : next_probe_ / order_.size();
   slots_.push_back({});
@@ -94,8 +94,8 @@ void probe_engine::drop(uint32_t slot) {
   release(slot);
   uint32_t next = UINT32_MAX;
   auto n = order_.size();
-  auto pos = static_cast<size_t>(
-      std::find(order_.begin(), order_.end(), slot) - order_.begin());
+  auto pos = static_cast<size_t>(std::find(order_.begin(), order_.end(), slot)
+                                 - order_.begin());
   if (running_) {
     auto k = next_probe_ % n;
     epoch_round_ += next_probe_ / n;
@@ -161,7 +161,8 @@ void probe_engine::rebase(uint32_t next) {
   }
   const int64_t t = sched_.interval.count();
   auto offset = [&](uint64_t j) { // nominal offset of position j
-    return nanoseconds{static_cast<int64_t>((j * static_cast<uint64_t>(t) + n - 1) / n)};
+    return nanoseconds{
+        static_cast<int64_t>((j * static_cast<uint64_t>(t) + n - 1) / n)};
   };
   // The round goes on with position k now (or as planned), but no slot is
   // probed sooner than one interval after its previous probe: a schedule
@@ -181,9 +182,8 @@ void probe_engine::rebase(uint32_t next) {
   if (sched_.rounds == 0)
     total_probes_ = UINT64_MAX;
   else
-    total_probes_ = sched_.rounds > epoch_round_
-                        ? (sched_.rounds - epoch_round_) * n
-                        : 0;
+    total_probes_
+        = sched_.rounds > epoch_round_ ? (sched_.rounds - epoch_round_) * n : 0;
   arm();
 }
 

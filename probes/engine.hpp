@@ -144,7 +144,7 @@ private:
   result_sink& sink_;
   std::vector<slot_state> slots_;
   std::vector<uint32_t> order_; // active slots in schedule order
-  std::vector<deadline> ring_; // FIFO of deadlines (power-of-two ring)
+  std::vector<deadline> ring_;  // FIFO of deadlines (power-of-two ring)
   size_t ring_head_ = 0, ring_len_ = 0;
   std::vector<probe_result> batch_;
   std::vector<uint32_t> due_;

@@ -104,6 +104,13 @@ bool target_health::record(const probe_result& r) {
   return true;
 }
 
+void target_health::set_thresholds(uint32_t fail, uint32_t recover,
+                                   double loss) {
+  cfg_.fail_threshold = std::max<uint32_t>(fail, 1);
+  cfg_.recover_threshold = std::max<uint32_t>(recover, 1);
+  cfg_.loss_threshold = loss;
+}
+
 std::string target_health::describe() const {
   char loss[16];
   std::snprintf(loss, sizeof loss, "%.1f%%", stats_.loss() * 100);

@@ -72,6 +72,9 @@ public:
   protocol proto() const {
     return proto_;
   }
+  /// New thresholds (live configuration); the window, statistics and
+  /// state are kept. The next probe decides with the new thresholds.
+  void set_thresholds(uint32_t fail, uint32_t recover, double loss);
   /// Loss since the last transition (0 if no probe yet).
   double recent_loss() const;
   /// A short status for /debug/actors and logs.

@@ -62,6 +62,20 @@ pinger_agent::pinger_agent(caf::actor_system& sys, agent_config cfg)
          },
          restart_policy::permanent});
   }
+  if (cfg.config && cfg.api) {
+    auto ccfg = std::move(*cfg.config);
+    ccfg.api = cfg.api;
+    ccfg.targets = targets_;
+    if (!ccfg.book)
+      ccfg.book = std::make_shared<config_book>();
+    root.children.push_back(
+        {"config",
+         [ccfg](caf::local_actor* parent, const child_context& ctx) {
+           return caf::actor_cast<caf::actor>(
+               parent->spawn(kc::agent::config, ccfg, ctx.entry));
+         },
+         restart_policy::permanent});
+  }
   root_ = runtime::spawn_supervisor(sys, std::move(root));
 }
 

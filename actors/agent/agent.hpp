@@ -6,6 +6,7 @@
 //        ── reporter
 //        ── targets ── target/<proto>/<addr> ...
 //        ── discovery ── informer/peers (API access + Debugger env only)
+//        ── config ── informer/pinger (API access + PINGER_NAME only)
 //
 // The engines (probes/, Asio) stay outside the actor system: their result
 // sink calls `post()` once per batch on the io thread, which becomes one
@@ -18,6 +19,7 @@
 //   agent.shutdown();     // ordered: targets, reporter, recorder
 
 #include "actors/agent/actor_cell.hpp"
+#include "actors/agent/config.hpp"
 #include "actors/agent/discovery.hpp"
 #include "actors/agent/reporter.hpp"
 #include "actors/agent/targets.hpp"
@@ -46,6 +48,9 @@ struct agent_config {
   /// DISCOVERY of peer pods (its `api` and `targets` are filled in);
   /// nullopt = no peers.
   std::optional<discovery_config> discovery;
+  /// CONFIG from the own Pinger (its `api` and `targets` are filled in);
+  /// nullopt = the flags are the configuration.
+  std::optional<config_config> config;
   /// Budget of the ordered shutdown.
   caf::timespan grace = std::chrono::seconds{5};
 };

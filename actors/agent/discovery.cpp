@@ -28,14 +28,16 @@ bool ip_in_use(const peer_book& b, const std::string& ip) {
 }
 
 /// Puts the targets of one peer IP (idempotent in TARGETS). Book locked.
-void put_peer(self_ptr self, peer_book& b, const std::string& ip) {
+/// `fresh`: the peer (re-)appeared, so its engine slots are asked for (a
+/// known label gets its old slot back and is probed again).
+void put_peer(self_ptr self, peer_book& b, const std::string& ip, bool fresh) {
   auto& cfg = self->state.cfg;
   auto t = cfg.targets ? cfg.targets->get() : targets_actor{};
   for (auto& p : cfg.probes) {
     auto label = peer_label(ip, p);
     auto skey = std::to_string(p.proto) + "/" + label;
     auto s = b.slots.find(skey);
-    if (s == b.slots.end()) {
+    if (s == b.slots.end() || (fresh && cfg.slot_for)) {
       std::optional<uint32_t> slot;
       if (cfg.slot_for)
         slot = cfg.slot_for(p.proto, label);
@@ -43,8 +45,8 @@ void put_peer(self_ptr self, peer_book& b, const std::string& ip) {
         slot = b.next_slot[p.proto]++;
       if (!slot)
         KC_WARN("discovery", "peer {}: no engine slot for it, not probed",
-                label); // once: the sentinel below remembers it
-      s = b.slots.emplace(skey, slot.value_or(no_slot)).first;
+                label); // once per appearance: the sentinel remembers it
+      s = b.slots.insert_or_assign(skey, slot.value_or(no_slot)).first;
     }
     if (s->second == no_slot)
       continue;
@@ -53,14 +55,19 @@ void put_peer(self_ptr self, peer_book& b, const std::string& ip) {
   }
 }
 
-/// Removes the targets of one peer IP (their engine slots stay reserved).
-void remove_peer(self_ptr self, const std::string& ip) {
+/// Removes the targets of one peer IP; their engines stop probing them
+/// (the slots stay reserved for the label). Book locked.
+void remove_peer(self_ptr self, peer_book& b, const std::string& ip) {
   auto& cfg = self->state.cfg;
   auto t = cfg.targets ? cfg.targets->get() : targets_actor{};
-  if (!t)
-    return; // a restarted TARGETS starts without it anyway
-  for (auto& p : cfg.probes)
-    self->send(t, atom::remove_v, p.proto, peer_label(ip, p));
+  for (auto& p : cfg.probes) {
+    auto label = peer_label(ip, p);
+    if (t) // (a restarted TARGETS starts without it anyway)
+      self->send(t, atom::remove_v, p.proto, label);
+    auto s = b.slots.find(std::to_string(p.proto) + "/" + label);
+    if (cfg.release && s != b.slots.end() && s->second != no_slot)
+      cfg.release(p.proto, s->second);
+  }
 }
 
 /// Sets a pod's peer IP (nullopt = not a Ready peer / gone).
@@ -78,7 +85,7 @@ void set_peer(self_ptr self, const std::string& key,
   if (old) {
     b.peers.erase(i);
     if (!ip_in_use(b, *old)) {
-      remove_peer(self, *old);
+      remove_peer(self, b, *old);
       ++st.removed;
       KC_INFO("discovery", "peer {} ({}) left", key, *old);
     }
@@ -87,7 +94,7 @@ void set_peer(self_ptr self, const std::string& key,
     bool had = ip_in_use(b, *ip);
     b.peers[key] = *ip;
     if (!had) {
-      put_peer(self, b, *ip);
+      put_peer(self, b, *ip, true);
       ++st.added;
       KC_INFO("discovery", "peer {} ({}) ready", key, *ip);
     }
@@ -138,7 +145,7 @@ caf::behavior discovery(caf::stateful_actor<discovery_state>* self,
     // A restarted TARGETS or DISCOVERY: bring the known peers back.
     std::lock_guard<std::mutex> guard{st.cfg.book->mtx};
     for (auto& [key, ip] : st.cfg.book->peers)
-      put_peer(self, *st.cfg.book, ip);
+      put_peer(self, *st.cfg.book, ip, false);
   }
   self->delayed_send(self, st.cfg.resync, atom::tick_v);
   update_entry(self);
@@ -182,7 +189,7 @@ caf::behavior discovery(caf::stateful_actor<discovery_state>* self,
           for (auto& [key, ip] : st.cfg.book->peers)
             ips.insert(ip);
           for (auto& ip : ips)
-            put_peer(self, *st.cfg.book, ip);
+            put_peer(self, *st.cfg.book, ip, false);
         }
         self->delayed_send(self, st.cfg.resync, atom::tick_v);
       },

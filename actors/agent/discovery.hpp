@@ -55,11 +55,15 @@ struct discovery_config {
   std::vector<peer_probe> probes{{0, 0}};
   /// Where targets go (may be empty while TARGETS restarts).
   std::shared_ptr<actor_cell<targets_actor>> targets;
-  /// Engine slot of a new peer target; nullopt = cannot probe it (the peer
-  /// is only tracked). Null = count slots per protocol from 0 (tests).
+  /// Engine slot of a peer target that appears (or re-appears: the same
+  /// label gets its slot back and is probed again); nullopt = cannot probe
+  /// it (the peer is only tracked). Null = count slots per protocol from 0
+  /// (tests). Not called on the periodic re-puts.
   std::function<std::optional<uint32_t>(uint8_t proto,
                                         const std::string& label)>
       slot_for;
+  /// A peer target left: its engine stops probing the slot (null = none).
+  std::function<void(uint8_t proto, uint32_t slot)> release;
   std::shared_ptr<peer_book> book = std::make_shared<peer_book>();
   /// Re-puts every known peer this often (a restarted TARGETS forgot them).
   caf::timespan resync = std::chrono::seconds{5};

@@ -6,7 +6,8 @@ namespace kc::agent {
 
 std::string target_name(const target_def& def) {
   return "target/"
-         + std::string(probes::to_string(static_cast<probes::protocol>(def.proto)))
+         + std::string(
+             probes::to_string(static_cast<probes::protocol>(def.proto)))
          + "/" + def.label;
 }
 
@@ -25,34 +26,36 @@ target(target_actor::stateful_pointer<target_state> self, target_def def,
     st.entry->set_state(st.health->describe());
   }
   return {
-    [self](atom::results, const probe_batch& batch) {
-      auto& st = self->state;
-      if (st.entry)
-        st.entry->handled(self);
-      auto& h = *st.health;
-      for (auto& r : batch) {
-        ++st.results;
-        if (!h.record(r))
-          continue;
-        auto& t = h.last_transition();
-        if (st.gauges.up)
-          st.gauges.up->set(h.state() == probes::target_state::up ? 1 : 0);
-        self->send(st.parent,
-                   target_transition{st.def.label, st.def.proto,
-                                     static_cast<uint8_t>(t.from),
-                                     static_cast<uint8_t>(t.to), t.at,
-                                     t.reason, t.line});
-      }
-      if (st.gauges.loss)
-        st.gauges.loss->set(h.stats().loss());
-      if (st.entry)
-        st.entry->set_state(h.describe());
-    },
-    [self](atom::status) -> std::string {
-      auto& st = self->state;
-      return target_name(st.def) + ": " + st.health->describe() + ", "
-             + std::to_string(st.results) + " results";
-    },
+      [self](atom::results, const probe_batch& batch) {
+        auto& st = self->state;
+        if (st.entry)
+          st.entry->handled(self);
+        auto& h = *st.health;
+        for (auto& r : batch) {
+          ++st.results;
+          if (!h.record(r))
+            continue;
+          auto& t = h.last_transition();
+          if (st.gauges.up)
+            st.gauges.up->set(h.state() == probes::target_state::up ? 1 : 0);
+          self->send(st.parent, target_transition{st.def.label, st.def.proto,
+                                                  static_cast<uint8_t>(t.from),
+                                                  static_cast<uint8_t>(t.to),
+                                                  t.at, t.reason, t.line});
+        }
+        if (st.gauges.loss)
+          st.gauges.loss->set(h.stats().loss());
+        if (st.entry)
+          st.entry->set_state(h.describe());
+      },
+      [self](const target_thresholds& t) {
+        self->state.health->set_thresholds(t.fail, t.recover, t.loss);
+      },
+      [self](atom::status) -> std::string {
+        auto& st = self->state;
+        return target_name(st.def) + ": " + st.health->describe() + ", "
+               + std::to_string(st.results) + " results";
+      },
   };
 }
 

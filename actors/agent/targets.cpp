@@ -69,13 +69,14 @@ void start_child(self_ptr self, const target_def& def) {
   if (slots.size() <= def.slot)
     slots.resize(def.slot + 1);
   slots[def.slot] = key;
-  st.children[key] = target_child{def, h, entry, 0};
+  st.children[key] = target_child{def, h, entry, 0, gauges.up != nullptr};
   st.proto_seen[def.proto] = true;
   ++st.counts[def.proto][0];
 }
 
 /// Forgets a child (its actor is gone or going); returns its definition.
-target_def forget(self_ptr self, std::map<std::string, target_child>::iterator i) {
+target_def forget(self_ptr self,
+                  std::map<std::string, target_child>::iterator i) {
   auto& st = self->state;
   auto def = i->second.def;
   --st.counts[def.proto][i->second.state];
@@ -85,6 +86,16 @@ target_def forget(self_ptr self, std::map<std::string, target_child>::iterator i
     slots[def.slot].clear();
   if (st.cfg.registry && i->second.entry)
     st.cfg.registry->remove(i->second.entry);
+  if (i->second.series) { // a removed target leaves no stale series
+    auto proto = std::string(
+        probes::to_string(static_cast<probes::protocol>(def.proto)));
+    std::vector<std::string> labels{proto, def.label};
+    if (st.cfg.target_up)
+      st.cfg.target_up->remove(labels);
+    if (st.cfg.target_loss)
+      st.cfg.target_loss->remove(labels);
+    --st.series_used;
+  }
   st.children.erase(i);
   return def;
 }
@@ -92,8 +103,8 @@ target_def forget(self_ptr self, std::map<std::string, target_child>::iterator i
 } // namespace
 
 targets_actor::behavior_type
-targets(targets_actor::stateful_pointer<targets_state> self,
-        targets_config cfg, runtime::entry_ptr entry) {
+targets(targets_actor::stateful_pointer<targets_state> self, targets_config cfg,
+        runtime::entry_ptr entry) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.entry = std::move(entry);
@@ -138,81 +149,90 @@ targets(targets_actor::stateful_pointer<targets_state> self,
   publish_counts(self);
   update_entry(self);
   return {
-    [self](atom::results, uint8_t proto, const probe_batch& batch) {
-      auto& st = self->state;
-      if (st.entry)
-        st.entry->handled(self);
-      if (proto >= 4)
-        return;
-      auto& slots = st.by_slot[proto];
-      // One slice per target of this batch (usually one result each).
-      std::unordered_map<target_child*, probe_batch> slices;
-      for (auto& r : batch) {
-        if (r.slot >= slots.size() || slots[r.slot].empty()) {
-          ++st.unknown_slots;
-          continue;
+      [self](atom::results, uint8_t proto, const probe_batch& batch) {
+        auto& st = self->state;
+        if (st.entry)
+          st.entry->handled(self);
+        if (proto >= 4)
+          return;
+        auto& slots = st.by_slot[proto];
+        // One slice per target of this batch (usually one result each).
+        std::unordered_map<target_child*, probe_batch> slices;
+        for (auto& r : batch) {
+          if (r.slot >= slots.size() || slots[r.slot].empty()) {
+            ++st.unknown_slots;
+            continue;
+          }
+          auto i = st.children.find(slots[r.slot]);
+          if (i == st.children.end()) {
+            ++st.unknown_slots;
+            continue;
+          }
+          slices[&i->second].push_back(r);
         }
-        auto i = st.children.find(slots[r.slot]);
-        if (i == st.children.end()) {
-          ++st.unknown_slots;
-          continue;
-        }
-        slices[&i->second].push_back(r);
-      }
-      for (auto& [child, slice] : slices)
-        self->send(child->handle, atom::results_v, std::move(slice));
-    },
-    [self](atom::put, const target_def& def) {
-      if (self->state.tearing_down)
-        return;
-      start_child(self, def);
-      publish_counts(self);
-      update_entry(self);
-    },
-    [self](atom::remove, uint8_t proto, const std::string& label) {
-      auto& st = self->state;
-      auto i = st.children.find(key_of(proto, label));
-      if (i == st.children.end())
-        return;
-      auto h = i->second.handle;
-      forget(self, i);
-      self->demonitor(h.address());
-      self->send_exit(h, caf::exit_reason::user_shutdown);
-      publish_counts(self);
-      update_entry(self);
-    },
-    [self](const target_transition& t) {
-      auto& st = self->state;
-      if (st.entry)
-        st.entry->handled(self);
-      ++st.transitions;
-      auto i = st.children.find(key_of(t.proto, t.label));
-      if (i != st.children.end() && t.proto < 4 && t.from < 3 && t.to < 3) {
-        --st.counts[t.proto][t.from];
-        ++st.counts[t.proto][t.to];
-        i->second.state = t.to;
+        for (auto& [child, slice] : slices)
+          self->send(child->handle, atom::results_v, std::move(slice));
+      },
+      [self](atom::put, const target_def& def) {
+        if (self->state.tearing_down)
+          return;
+        start_child(self, def);
         publish_counts(self);
         update_entry(self);
-      }
-      if (auto rep = st.cfg.reporter ? st.cfg.reporter->get()
-                                     : reporter_actor{})
-        self->send(rep, t);
-      else if (t.from != 0 || t.to != 1)
-        KC_WARN("targets", "{} (no reporter running)", t.line);
-    },
-    [self](atom::get) -> std::string {
-      std::string out;
-      for (auto& [key, child] : self->state.children)
-        out += target_name(child.def) + "\n";
-      return out;
-    },
-    [self](atom::status) -> std::string {
-      auto& st = self->state;
-      return std::to_string(st.children.size()) + " targets, "
-             + std::to_string(st.transitions) + " transitions, "
-             + std::to_string(st.restarts) + " restarts, "
-             + std::to_string(st.unknown_slots) + " results for unknown slots";
-    },
+      },
+      [self](atom::remove, uint8_t proto, const std::string& label) {
+        auto& st = self->state;
+        auto i = st.children.find(key_of(proto, label));
+        if (i == st.children.end())
+          return;
+        auto h = i->second.handle;
+        forget(self, i);
+        self->demonitor(h.address());
+        self->send_exit(h, caf::exit_reason::user_shutdown);
+        publish_counts(self);
+        update_entry(self);
+      },
+      [self](const target_thresholds& t) {
+        auto& st = self->state;
+        st.cfg.health.fail_threshold = t.fail;
+        st.cfg.health.recover_threshold = t.recover;
+        st.cfg.health.loss_threshold = t.loss;
+        for (auto& [key, child] : st.children)
+          self->send(child.handle, t);
+      },
+      [self](const target_transition& t) {
+        auto& st = self->state;
+        if (st.entry)
+          st.entry->handled(self);
+        ++st.transitions;
+        auto i = st.children.find(key_of(t.proto, t.label));
+        if (i != st.children.end() && t.proto < 4 && t.from < 3 && t.to < 3) {
+          --st.counts[t.proto][t.from];
+          ++st.counts[t.proto][t.to];
+          i->second.state = t.to;
+          publish_counts(self);
+          update_entry(self);
+        }
+        if (auto rep
+            = st.cfg.reporter ? st.cfg.reporter->get() : reporter_actor{})
+          self->send(rep, t);
+        else if (t.from != 0 || t.to != 1)
+          KC_WARN("targets", "{} (no reporter running)", t.line);
+      },
+      [self](atom::get) -> std::string {
+        std::string out;
+        for (auto& [key, child] : self->state.children)
+          out += target_name(child.def) + "\n";
+        return out;
+      },
+      [self](atom::status) -> std::string {
+        auto& st = self->state;
+        return std::to_string(st.children.size()) + " targets, "
+               + std::to_string(st.transitions) + " transitions, "
+               + std::to_string(st.restarts) + " restarts, "
+               + std::to_string(st.unknown_slots)
+               + " results for unknown slots";
+      },
   };
 }
 

@@ -53,6 +53,8 @@ struct target_child {
   runtime::entry_ptr entry;
   /// probes::target_state of the child as last reported.
   uint8_t state = 0;
+  /// It has per-target series (removed with it).
+  bool series = false;
 };
 
 /// The TARGETS supervisor's state.

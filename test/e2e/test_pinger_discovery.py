@@ -2,7 +2,8 @@
 """`kubecombo pinger` server mode discovers its peers: with a kubeconfig of a
 `kubecombo sim`, POD_NAME/POD_NAMESPACE and --ds-name, the Ready pods labelled
 debug=<name> (their pod IPs on 127.0.0.0/8) become ICMP targets (not the own
-pod, not unready ones) and show in /debug/actors and /metrics."""
+pod, not unready ones) and show in /debug/actors and /metrics; peers that
+appear later are probed at once, departed ones dropped."""
 import json
 import os
 import signal
@@ -61,6 +62,25 @@ def test_ready_peers_become_icmp_targets():
         assert "target/icmp/127.0.0.3" in names
         assert "target/icmp/127.0.0.2" not in names  # the own pod
         assert "target/icmp/127.0.0.4" not in names  # not Ready
+        # A peer that appears later is probed at once (engines add slots
+        # live, ADR 0023); one that leaves is dropped with its series.
+        rc, _, err = sim.kubectl("run", "c", "--image=x", "--labels=debug=dbg")
+        assert rc == 0, err
+        rc, _, err = sim.kubectl("patch", "pod", "c", "--subresource=status",
+                                 "--type=merge", "-p", status_patch("127.0.0.5", True))
+        assert rc == 0, err
+        simlib.wait_until(
+            lambda: 'pinger_target_up{protocol="icmp",target="127.0.0.5"} 1'
+            in get(port, "/metrics"), timeout=30, what="late peer 127.0.0.5 up")
+        rc, _, err = sim.kubectl("delete", "pod", "a", "--grace-period=0",
+                                 "--force")
+        assert rc == 0, err
+        simlib.wait_until(
+            lambda: 'target="127.0.0.3"' not in get(port, "/metrics"),
+            timeout=30, what="departed peer 127.0.0.3 gone from /metrics")
+        names = [a["name"] for a in json.loads(get(port, "/debug/actors"))["actors"]]
+        assert "target/icmp/127.0.0.3" not in names
+        assert "target/icmp/127.0.0.5" in names
     finally:
         if proc is not None:
             proc.send_signal(signal.SIGTERM)

@@ -7,9 +7,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "test/probes/support/collector.hpp"
-
 #include <map>
+
+#include "test/probes/support/collector.hpp"
 
 using namespace kc::probes;
 using namespace std::chrono_literals;
@@ -192,8 +192,8 @@ BOOST_AUTO_TEST_CASE(a_new_interval_applies_while_running) {
   e.stop();
   size_t before = e.sends[a].size() - sends_after(e.sends[a], changed_at);
   size_t after = sends_after(e.sends[a], changed_at);
-  BOOST_TEST(before <= 3u);     // 0, 200, 400 ms
-  BOOST_TEST(after >= 7u);      // every 50 ms for ~500 ms
+  BOOST_TEST(before <= 3u); // 0, 200, 400 ms
+  BOOST_TEST(after >= 7u);  // every 50 ms for ~500 ms
   BOOST_TEST(min_gap(e.sends[a]) >= 50ms);
   BOOST_TEST(sink.count(outcome::timeout) == 0u);
 }

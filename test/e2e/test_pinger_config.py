@@ -1,0 +1,140 @@
+# kc-test-labels: e2e integration
+"""`kubecombo pinger` applies its own Pinger live (CONFIG actor, ADR 0024):
+with a kubeconfig of a `kubecombo sim`, PINGER_NAME and POD_NAMESPACE, the
+Pinger's targets are probed; `kubectl patch` of the Pinger changes the probed
+set without a restart (checked in /metrics); an invalid spec is one log line
+and the last good configuration stays; thresholds and the interval apply too.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import urllib.request
+
+import pytest
+
+import simlib
+
+KC = os.environ.get("KUBECOMBO", "kubecombo")
+SRC = os.environ.get("KC_SOURCE_DIR",
+                     os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def get(port, path):
+    with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path),
+                                timeout=5) as r:
+        return r.read().decode()
+
+
+def metrics(port):
+    try:
+        return get(port, "/metrics")
+    except OSError:
+        return ""
+
+
+def up_series(text, proto):
+    """{target: value} of pinger_target_up for one protocol."""
+    out = {}
+    prefix = 'pinger_target_up{protocol="%s",target="' % proto
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            target = line[len(prefix):].split('"', 1)[0]
+            out[target] = float(line.rsplit(" ", 1)[1])
+    return out
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@pytest.fixture
+def listener():
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    s.listen(64)
+    yield s.getsockname()[1]
+    s.close()
+
+
+def patch(sim, spec):
+    rc, _, err = sim.kubectl("patch", "pinger", "p1", "--type=merge", "-p",
+                             json.dumps({"spec": spec}))
+    assert rc == 0, err
+
+
+def test_pinger_edits_apply_live(listener, tmp_path):
+    sim = simlib.Sim(KC, nodes=0).start()
+    proc = None
+    log_path = tmp_path / "pinger.log"
+    try:
+        rc, _, err = sim.kubectl("apply", "-f",
+                                 os.path.join(SRC, "deploy", "crd", "pingers.yaml"))
+        assert rc == 0, err
+        simlib.wait_until(lambda: sim.kubectl("get", "pingers")[0] == 0,
+                          timeout=20, what="the Pinger CRD served")
+        live = "127.0.0.1:%d" % listener
+        doc = {"apiVersion": "vpn-gw.kubecombo.com/v1", "kind": "Pinger",
+               "metadata": {"name": "p1", "namespace": "default"},
+               "spec": {"image": "kubecombo:dev", "tcpPing": live,
+                        "interval": 1, "mesh": False}}
+        rc, _, err = sim.kubectl("apply", "-f", "-", input=json.dumps(doc))
+        assert rc == 0, err
+        port = simlib.free_port()
+        env = dict(os.environ, PINGER_NAME="p1", POD_NAMESPACE="default",
+                   POD_NAME="me")
+        for k in ("PING", "TCP_PING", "UDP_PING", "DNS",
+                  "KUBERNETES_SERVICE_HOST"):
+            env.pop(k, None)
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [KC, "pinger", "--kubeconfig", sim.kubeconfig_path,
+                 "--enable-metrics", "--port", str(port)],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL)
+        # 1. The Pinger's target is probed (no flag targets at all).
+        simlib.wait_until(lambda: up_series(metrics(port), "tcp").get(live) == 1,
+                          timeout=30, what="the Pinger's TCP target up")
+        names = [a["name"] for a in json.loads(get(port, "/debug/actors"))["actors"]]
+        assert "config" in names, names
+        assert "target/tcp/" + live in names
+        # 2. Edit: the live target goes, a closed port comes (and goes down).
+        closed = "127.0.0.1:%d" % closed_port()
+        patch(sim, {"tcpPing": closed, "failureThreshold": 2})
+        simlib.wait_until(
+            lambda: up_series(metrics(port), "tcp") == {closed: 0.0},
+            timeout=30, what="only the closed port, down")
+        # 3. An invalid edit: one clear line, the last good config stays.
+        patch(sim, {"tcpPing": "127.0.0.1"})  # no port
+        simlib.wait_until(lambda: "is invalid" in log_path.read_text(),
+                          timeout=20, what="the invalid-spec line")
+        text = log_path.read_text()
+        bad = [l for l in text.splitlines() if "is invalid" in l]
+        assert len(bad) == 1, text
+        assert "spec.tcpPing" in bad[0] and "keeping the last good" in bad[0]
+        assert up_series(metrics(port), "tcp") == {closed: 0.0}
+        # 4. Both back, and a shorter interval: probes run faster.
+        patch(sim, {"tcpPing": live + "," + closed, "interval": 1, "count": 4})
+        simlib.wait_until(
+            lambda: up_series(metrics(port), "tcp") == {live: 1.0, closed: 0.0},
+            timeout=30, what="both targets")
+        assert proc.poll() is None
+        text = log_path.read_text()
+        assert "count 4" in text, text
+    finally:
+        if proc is not None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+        sim.stop()
+        sim.cleanup()
+    assert proc.returncode == 0, log_path.read_text()
