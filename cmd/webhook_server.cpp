@@ -33,10 +33,36 @@ constexpr std::size_t body_limit = 3 * 1024 * 1024; // apiserver's request cap
 constexpr std::size_t max_connections = 128;
 constexpr auto idle_timeout = std::chrono::seconds(30);
 
+/// The listener's metric families (null: not exported).
+struct webhook_metrics {
+  telemetry::family<telemetry::counter>* requests = nullptr;
+  telemetry::family<telemetry::histogram>* duration = nullptr;
+
+  /// The `webhook` label: the path without '/' for the four, else "other".
+  static std::string_view label(std::string_view path) {
+    namespace kk = k8s::kubecombo;
+    for (auto p : {kk::mutate_debugger_path, kk::validate_debugger_path,
+                   kk::mutate_pinger_path, kk::validate_pinger_path})
+      if (path == p)
+        return path.substr(1);
+    return "other";
+  }
+  void record(std::string_view path, unsigned code,
+              std::chrono::steady_clock::duration took) const {
+    auto hook = label(path);
+    if (requests)
+      requests->with({hook, std::to_string(code)})->inc();
+    if (duration)
+      duration->with({hook})->observe(took);
+  }
+};
+
 class session : public std::enable_shared_from_this<session> {
 public:
-  session(tcp::socket s, ssl::context& ctx, std::atomic<uint64_t>& served)
-    : stream_(beast::tcp_stream(std::move(s)), ctx), served_(served) {}
+  session(tcp::socket s, ssl::context& ctx, std::atomic<uint64_t>& served,
+          const webhook_metrics& metrics)
+    : stream_(beast::tcp_stream(std::move(s)), ctx), served_(served),
+      metrics_(metrics) {}
 
   void run() {
     beast::get_lowest_layer(stream_).expires_after(idle_timeout);
@@ -77,6 +103,7 @@ private:
     } else if (ec) {
       return close(); // end of stream, timeout, malformed request
     } else {
+      auto t0 = std::chrono::steady_clock::now();
       auto req = parser_->release();
       res.version(req.version());
       res.keep_alive(req.keep_alive());
@@ -92,6 +119,8 @@ private:
         res.body() = std::move(r.body);
       }
       served_.fetch_add(1, std::memory_order_relaxed);
+      metrics_.record(path, res.result_int(),
+                      std::chrono::steady_clock::now() - t0);
     }
     res.set(http::field::content_type, "application/json");
     res.prepare_payload();
@@ -110,6 +139,7 @@ private:
   beast::flat_buffer buffer_{header_limit};
   std::optional<http::request_parser<http::string_body>> parser_;
   std::atomic<uint64_t>& served_;
+  const webhook_metrics& metrics_;
 };
 
 } // namespace
@@ -122,6 +152,7 @@ struct webhook_server::impl {
   std::thread thread;
   uint16_t port = 0;
   std::atomic<uint64_t> served{0};
+  webhook_metrics metrics;
 
   void open(const telemetry::listen_address& at) {
     beast::error_code ec;
@@ -166,7 +197,8 @@ struct webhook_server::impl {
       if (!ec) {
         std::erase_if(sessions, [](auto& w) { return w.expired(); });
         if (sessions.size() < max_connections) {
-          auto sess = std::make_shared<session>(std::move(s), ctx, served);
+          auto sess
+            = std::make_shared<session>(std::move(s), ctx, served, metrics);
           sessions.push_back(sess);
           sess->run();
         }
@@ -177,8 +209,20 @@ struct webhook_server::impl {
 };
 
 webhook_server::webhook_server(const webhook_tls& tls,
-                               const telemetry::listen_address& at)
+                               const telemetry::listen_address& at,
+                               telemetry::registry* metrics)
   : impl_(std::make_unique<impl>()) {
+  if (metrics) {
+    impl_->metrics.requests = &metrics->add_counter_family(
+      "kubecombo_webhook_requests_total",
+      "Admission webhook requests answered, by webhook and HTTP code.",
+      {"webhook", "code"});
+    impl_->metrics.duration = &metrics->add_histogram_family(
+      "kubecombo_webhook_request_duration_seconds",
+      "Time to answer an admission webhook request (parse, review, "
+      "serialise).",
+      {"webhook"}, {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1});
+  }
   auto& ctx = impl_->ctx;
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2
                   | ssl::context::no_sslv3 | ssl::context::no_tlsv1

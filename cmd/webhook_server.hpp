@@ -44,7 +44,10 @@ webhook_tls webhook_certificate(const std::string& dir,
 /// or destruction.
 class webhook_server {
 public:
-  webhook_server(const webhook_tls& tls, const telemetry::listen_address& at);
+  /// With `metrics`: kubecombo_webhook_requests_total{webhook, code} and
+  /// kubecombo_webhook_request_duration_seconds{webhook}.
+  webhook_server(const webhook_tls& tls, const telemetry::listen_address& at,
+                 telemetry::registry* metrics = nullptr);
   ~webhook_server();
   webhook_server(const webhook_server&) = delete;
   webhook_server& operator=(const webhook_server&) = delete;

@@ -53,7 +53,8 @@ std::unique_ptr<webhook_server> start_webhook_server(const std::string& addr,
   }
   std::unique_ptr<webhook_server> srv;
   try {
-    srv = std::make_unique<webhook_server>(tls, *at);
+    srv = std::make_unique<webhook_server>(tls, *at,
+                                           &telemetry::global_registry());
   } catch (const std::exception& e) {
     fail(failed, tls.generated ? "webhook-bind-address" : "webhook-cert-dir",
          addr + ": " + e.what());

@@ -14,6 +14,7 @@ import base64
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -241,6 +242,30 @@ def test_listener_answers_only_the_webhook_paths(env):
     r = s.post(base + "/validate-vpn-gw-kubecombo-com-v1-pinger?timeout=5s",
                data="not json", verify=ca, timeout=5)
     assert r.status_code == 400 and r.json()["response"]["allowed"] is False
+    # Metrics of the listener on the controller's /metrics.
+    for path, obj in (("validate-vpn-gw-kubecombo-com-v1-debugger", debugger("m")),
+                      ("mutate-vpn-gw-kubecombo-com-v1-pinger", pinger("m"))):
+        review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                  "request": {"uid": "m", "operation": "CREATE", "object": obj,
+                              "kind": {"group": "vpn-gw.kubecombo.com",
+                                       "version": "v1", "kind": obj["kind"]}}}
+        r = s.post("%s/%s?timeout=5s" % (base, path), json=review, verify=ca, timeout=5)
+        assert r.status_code == 200 and r.json()["response"]["allowed"], r.text
+    text = env["ctl"].get("/metrics", timeout=5).text
+    m = re.search(r'^kubecombo_webhook_requests_total\{webhook="validate-vpn-gw-'
+                  r'kubecombo-com-v1-debugger",code="200"\} (\d+)', text, re.M)
+    assert m and int(m.group(1)) >= 1, text[-3000:]
+    assert 'kubecombo_webhook_requests_total{webhook="other",code="404"}' in text
+    assert re.search(r'^kubecombo_webhook_request_duration_seconds_count\{webhook='
+                     r'"mutate-vpn-gw-kubecombo-com-v1-pinger"\} [1-9]', text, re.M), \
+        text[-3000:]
+    if os.access("/usr/bin/promtool", os.X_OK):
+        p = subprocess.run(["/usr/bin/promtool", "check", "metrics"], input=text,
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0 and not (p.stdout + p.stderr).strip(), \
+            p.stdout + p.stderr
+    else:
+        print("SKIP promtool check: /usr/bin/promtool not installed")
     # The certificate names the Service (deploy/manager/service.yaml).
     out = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName",
                           "-in", os.path.join(env["certs"], "tls.crt")],
