@@ -79,7 +79,9 @@ std::shared_ptr<k8s::api_client> resident_api(const std::string& kubeconfig) {
   try {
     k8s::config_sources src;
     src.explicit_path = kubeconfig;
-    return std::make_shared<k8s::api_client>(k8s::load_client_config(src));
+    auto cfg = k8s::load_client_config(src);
+    cfg.request_timeout = 10s; // SIGTERM waits for at most one call
+    return std::make_shared<k8s::api_client>(std::move(cfg));
   } catch (const std::exception& e) {
     std::cout << "no API access (" << e.what() << "): local modes only"
               << std::endl;
