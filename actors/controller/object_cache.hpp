@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace kc::controller {
@@ -30,9 +31,25 @@ public:
   std::vector<snapshot_ptr> list(const std::string& kind,
                                  const std::string& ns) const;
 
+  /// Every snapshot of `kind` in `ns` whose label `label` is `value`,
+  /// sorted by name. O(result) for the indexed labels `debug` and
+  /// `kubecombo.com/debugger` (a Debugger's pods and run ConfigMaps), a
+  /// scan of the namespace otherwise.
+  std::vector<snapshot_ptr> list_labelled(const std::string& kind,
+                                          const std::string& ns,
+                                          const std::string& label,
+                                          const std::string& value) const;
+
 private:
+  /// (namespace, label value, name) of one indexed label of one kind.
+  using index_key = std::tuple<std::string, std::string, std::string>;
+  void index(const std::string& kind, const object_key& key,
+             const snapshot_ptr& old, const snapshot_ptr& now);
+
   mutable std::mutex mutex_;
   std::map<std::string, std::map<object_key, snapshot_ptr>> kinds_;
+  /// "kind\nlabel" → the snapshots by (ns, value, name).
+  std::map<std::string, std::map<index_key, snapshot_ptr>> index_;
 };
 
 } // namespace kc::controller
