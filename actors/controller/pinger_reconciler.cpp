@@ -44,8 +44,9 @@ public:
     auto meta = kk::meta_of(pinger);
     auto errors = kk::validate_pinger(kk::parse_pinger_spec(pinger));
     std::vector<agent_summary> agents;
-    for (auto& pod : deps_.cache->list(pinger_agents_kind, key_.ns))
-      if (runs_pinger(*pod, key_.name))
+    for (auto& name : deps_.agents->pods(key_))
+      if (auto pod = deps_.cache->get(pinger_agents_kind, {key_.ns, name});
+          pod && runs_pinger(*pod, key_.name))
         agents.push_back(read_agent_summary(*pod));
     auto s = rollup_pinger(meta.generation,
                            errors.empty() ? "" : kk::describe(errors),
@@ -109,7 +110,36 @@ private:
 
 } // namespace
 
+void agent_index::set(const object_key& pod, const std::string& pinger) {
+  std::lock_guard<std::mutex> guard{mutex_};
+  auto it = pinger_of_.find(pod);
+  if (it != pinger_of_.end()) {
+    if (it->second == pinger)
+      return;
+    auto set = by_pinger_.find({pod.ns, it->second});
+    if (set != by_pinger_.end()) {
+      set->second.erase(pod.name);
+      if (set->second.empty())
+        by_pinger_.erase(set);
+    }
+    pinger_of_.erase(it);
+  }
+  if (pinger.empty())
+    return;
+  pinger_of_.emplace(pod, pinger);
+  by_pinger_[{pod.ns, pinger}].insert(pod.name);
+}
+
+std::vector<std::string> agent_index::pods(const object_key& pinger) const {
+  std::lock_guard<std::mutex> guard{mutex_};
+  auto it = by_pinger_.find(pinger);
+  if (it == by_pinger_.end())
+    return {};
+  return {it->second.begin(), it->second.end()};
+}
+
 std::vector<object_key> map_pinger_event(object_cache& cache,
+                                         agent_index& agents,
                                          const resource_event& ev) {
   auto previous = cache.apply(ev);
   if (ev.kind == pinger_specs_kind)
@@ -117,6 +147,7 @@ std::vector<object_key> map_pinger_event(object_cache& cache,
   std::vector<object_key> out;
   if (ev.kind != pinger_agents_kind)
     return out;
+  agents.set(ev.key, ev.snapshot ? pinger_of_pod(*ev.snapshot) : "");
   // The Pinger of the new and of the last state (a delete has only the
   // latter; env cannot change on a Pod, but be safe).
   for (auto obj : {ev.snapshot.get(), previous.get()})

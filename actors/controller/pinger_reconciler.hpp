@@ -13,7 +13,10 @@
 #include "k8s/client/api_client.hpp"
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,17 +27,35 @@ namespace kc::controller {
 inline constexpr const char* pinger_specs_kind = "pinger-specs";
 inline constexpr const char* pinger_agents_kind = "pinger-agents";
 
+/// Which agent Pods name which Pinger (env PINGER_NAME), so a pass reads
+/// its own agents only, not every Pod of the namespace. Thread-safe.
+class agent_index {
+public:
+  /// Records the Pod `pod` (namespace/name) as an agent of `pinger`
+  /// ("" = of none, e.g. deleted).
+  void set(const object_key& pod, const std::string& pinger);
+  /// The names of the agent Pods of `pinger` (namespace/name), sorted.
+  std::vector<std::string> pods(const object_key& pinger) const;
+
+private:
+  mutable std::mutex mutex_;
+  std::map<object_key, std::set<std::string>> by_pinger_;
+  std::map<object_key, std::string> pinger_of_;
+};
+
 /// What every Pinger reconciler shares.
 struct pinger_deps {
   std::shared_ptr<k8s::api_client> api;
   std::shared_ptr<object_cache> cache;
+  std::shared_ptr<agent_index> agents;
   recorder_link_ptr recorder;
   /// Passes wait until every informer listed once.
   std::vector<std::shared_ptr<std::atomic<bool>>> synced;
 };
 
-/// Applies `ev` to `cache`; the Pinger keys it concerns.
+/// Applies `ev` to `cache` and `agents`; the Pinger keys it concerns.
 std::vector<object_key> map_pinger_event(object_cache& cache,
+                                         agent_index& agents,
                                          const resource_event& ev);
 
 /// The factory for the RECONCILE SUPERVISOR `pingers`.

@@ -31,16 +31,17 @@ std::vector<child_spec> make_pinger_controller(pinger_controller_config cfg) {
   auto specs = std::make_shared<std::atomic<bool>>(false);
   auto agents = std::make_shared<std::atomic<bool>>(false);
   auto cache = std::make_shared<object_cache>();
+  auto index = std::make_shared<agent_index>();
   runtime::reconcile_config rc;
   rc.name = "pingers";
   rc.parent = "root";
   rc.child_prefix = "pinger";
   rc.primary_kind = pinger_specs_kind;
-  rc.map = [cache](const resource_event& ev) {
-    return map_pinger_event(*cache, ev);
+  rc.map = [cache, index](const resource_event& ev) {
+    return map_pinger_event(*cache, *index, ev);
   };
-  rc.make
-    = pinger_reconciler_factory({cfg.api, cache, cfg.recorder, {specs, agents}});
+  rc.make = pinger_reconciler_factory(
+    {cfg.api, cache, index, cfg.recorder, {specs, agents}});
   std::vector<child_spec> out;
   out.push_back(
     links->supervisor(runtime::reconcile_supervisor_child(std::move(rc))));

@@ -116,21 +116,29 @@ BOOST_AUTO_TEST_CASE(steady_state_needs_no_write) {
 
 BOOST_AUTO_TEST_CASE(mapping_sends_pods_to_their_pinger) {
   object_cache cache;
+  agent_index index;
   auto snap = [](json::object o) {
     return std::make_shared<const json::object>(std::move(o));
   };
-  auto keys = map_pinger_event(cache, {pinger_agents_kind, {"ns", "a"},
+  auto keys = map_pinger_event(cache, index, {pinger_agents_kind, {"ns", "a"},
                                        snap(pod("a", "p"))});
   BOOST_REQUIRE(keys.size() == 1u);
   BOOST_TEST(keys[0].name == "p");
+  BOOST_TEST(index.pods({"ns", "p"}) == std::vector<std::string>{"a"});
+  map_pinger_event(cache, index, {pinger_agents_kind, {"ns", "c"},
+                                  snap(pod("c", "p"))});
+  map_pinger_event(cache, index, {pinger_agents_kind, {"other", "d"},
+                                  snap(pod("d", "p"))});
+  BOOST_TEST((index.pods({"ns", "p"}) == std::vector<std::string>{"a", "c"}));
   // A delete maps through the last state.
-  keys = map_pinger_event(cache, {pinger_agents_kind, {"ns", "a"}, nullptr});
+  keys = map_pinger_event(cache, index, {pinger_agents_kind, {"ns", "a"}, nullptr});
   BOOST_REQUIRE(keys.size() == 1u);
   BOOST_TEST(keys[0].name == "p");
-  BOOST_TEST(map_pinger_event(cache, {pinger_agents_kind, {"ns", "b"},
+  BOOST_TEST(index.pods({"ns", "p"}) == std::vector<std::string>{"c"});
+  BOOST_TEST(map_pinger_event(cache, index, {pinger_agents_kind, {"ns", "b"},
                                       snap(pod("b", ""))})
                .empty());
-  keys = map_pinger_event(cache, {pinger_specs_kind, {"ns", "p"},
+  keys = map_pinger_event(cache, index, {pinger_specs_kind, {"ns", "p"},
                                   snap(json::object{})});
   BOOST_TEST(keys.size() == 1u);
 }
