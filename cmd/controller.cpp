@@ -49,7 +49,8 @@ int run_controller(const arguments& args) {
   flags.add("enable-webhooks", &webhooks, "serve admission webhooks [false]");
   flags.add("webhook-bind-address", &webhook_addr, "webhook listener [:9443]");
   flags.add("webhook-cert-dir", &webhook_cert_dir,
-            "directory with tls.crt and tls.key");
+            "tls.crt and tls.key; if absent, a generated certificate is "
+            "written there with ca.crt (the caBundle)");
   flags.add_custom("log-format", "text|json", "log format [text]",
                    [&](const std::string& v) -> std::string {
                      if (v != "text" && v != "json")
