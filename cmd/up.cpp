@@ -11,6 +11,7 @@
 #include "cmd/up_deploy.hpp"
 #include "cmd/up_tour.hpp"
 #include "cmd/up_wait.hpp"
+#include "k8s/sim/control_plane.hpp"
 #include "k8s/sim/server.hpp"
 
 #include <unistd.h>
@@ -33,7 +34,7 @@ struct up_options {
   std::string deploy_dir;
   int64_t timeout = 120;
   bool samples = true;
-  bool webhooks = false;
+  bool webhooks = true;
 };
 
 /// "kc<pid>-" when the process kubelet built node namespaces (ADR 0072).
@@ -140,7 +141,8 @@ int run_up(const arguments& args) {
             "seconds each start-up wait may take [120]", 1, 3600);
   flags.add("samples", &o.samples, "install the samples [true]");
   flags.add("webhooks", &o.webhooks,
-            "add the admission webhook component of deploy/ [false]");
+            "deploy/'s admission webhook component, with a generated "
+            "certificate as Secret and caBundle [true]");
   if (auto rc = flags.parse(args))
     return *rc;
   if (!flags.positional().empty())
@@ -177,6 +179,7 @@ int run_up(const arguments& args) {
                 << prefix << "kubecombo-worker-N; kubeconfig "
                 << srv.kubeconfig_path() << '\n'
                 << std::flush;
+      up::link_host_views(srv.plane().kubelet_dir, int(o.nodes));
       sig = bring_up(o, srv, prefix, t0);
       rc = sig ? 0 : 1;
     }

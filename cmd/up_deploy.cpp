@@ -68,9 +68,12 @@ std::string pod_phase_list(const json::array& pods) {
 
 std::vector<json::object> deploy_objects(const manifest_source& src,
                                          bool webhooks) {
-  return render_kustomization(src, "",
-                              webhooks ? std::vector<std::string>{"webhook"}
-                                       : std::vector<std::string>{});
+  auto objs = render_kustomization(
+      src, "", webhooks ? std::vector<std::string>{"webhook"}
+                        : std::vector<std::string>{});
+  if (webhooks)
+    add_webhook_certificate(objs);
+  return objs;
 }
 
 sample_set sample_objects(const manifest_source& src, uint16_t api_port) {

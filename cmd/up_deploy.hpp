@@ -25,6 +25,16 @@ inline constexpr int pinger_metrics_port = 9080;
 std::vector<boost::json::object> deploy_objects(const manifest_source& src,
                                                 bool webhooks);
 
+/// Adds the Secret `kubecombo-webhook-cert` (a certificate for the
+/// controller's Service names) and sets its CA as the caBundle of the
+/// webhook configurations in `objs` (cmd/up_webhook.cpp).
+void add_webhook_certificate(std::vector<boost::json::object>& objs);
+
+/// Gives each node's hostPath root (`<kubelet_dir>/nodes/<node>`) read views
+/// of the machine (/proc, /sys, /etc/resolv.conf) for the checks
+/// (cmd/up_hostroot.cpp).
+void link_host_views(const std::string& kubelet_dir, int nodes);
+
 /// The samples `up` installs, adapted to one machine: the Pinger probes
 /// only addresses of the node network (the gateway 198.18.0.1 where the
 /// control plane listens on `api_port`, and the mesh) instead of cluster

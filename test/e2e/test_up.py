@@ -18,7 +18,6 @@ import pytest
 
 import simlib
 from conftest import _binary, _require_kubectl
-from processlib import kubelet_dirs
 
 UP_TIMEOUT = 240.0
 NODES = ["kubecombo-worker-1", "kubecombo-worker-2", "kubecombo-worker-3"]
@@ -130,7 +129,6 @@ def up():
         pytest.skip("SKIP: 198.18.0.1 held by another kubecombo for 300 s: %s"
                     % gateway_taken())
     u = Up(binary)
-    u.before_dirs = kubelet_dirs()
     try:
         yield u.start()
     finally:
@@ -190,6 +188,19 @@ def test_controller_runs_as_pod_with_incluster_config(up):
     assert lease["spec"]["holderIdentity"].startswith(name + "_"), lease
 
 
+def test_webhook_rejects_an_invalid_debugger(up):
+    """deploy/webhook is applied with a generated certificate: the
+    controller's validating webhook answers kubectl."""
+    path = os.path.join(up.workdir, "bad.yaml")
+    with open(path, "w") as f:
+        f.write("apiVersion: vpn-gw.kubecombo.com/v1\nkind: Debugger\n"
+                "metadata: {name: bad}\nspec: {workloadType: daemonset}\n")
+    rc, out, err = up.kubectl("apply", "-f", path)
+    os.unlink(path)
+    assert rc != 0, out
+    assert 'The Debugger "bad" is invalid' in err and "spec.cpu" in err, err
+
+
 def test_agents_running_on_every_node(up):
     pods = up.json("get", "pods", "-l", "debug=node-inspector")["items"]
     assert sorted(p["spec"]["nodeName"] for p in pods) == NODES
@@ -218,6 +229,62 @@ def test_exec_into_an_agent(up):
     assert {"disk", "net", "mem", "svc"} <= set(out.split()), out
     # The errlog folders exist from the agent's start (CONTRACT.md).
     up.ok("exec", name, "-c", "debug", "--", "test", "-d", "/scripts/net/errlog")
+
+
+def test_inspection_run_overview_and_errlog(up):
+    """Tour: trigger a run with runAt, read its overview ConfigMap (a key
+    per node: category → item → details) and an agent's errlog."""
+    import yaml
+    now = time.gmtime()
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", now)
+    run_id = time.strftime("%Y%m%d-%H%M%S", now)
+    up.ok("patch", "debug", "node-inspector", "--type", "merge", "-p",
+          json.dumps({"spec": {"runAt": at}}))
+    t0 = time.monotonic()
+
+    def completed():
+        st = up.json("get", "debug", "node-inspector").get("status", {})
+        last = st.get("lastRun") or {}
+        return last if last.get("id") == run_id and last.get("phase") == "Completed" \
+            else None
+    last = simlib.wait_until(completed, timeout=120, interval=1,
+                             what="run %s Completed" % run_id)
+    print("run %s Completed %.1fs after runAt: %s" % (run_id, time.monotonic() - t0, last))
+    assert last["nodes"] == 3 and last["reported"] == 3, last
+    assert last["overview"] == "node-inspector-" + run_id
+    cm = up.json("get", "configmap", last["overview"])
+    labels = cm["metadata"]["labels"]
+    assert labels["kubecombo.com/debugger"] == "node-inspector"
+    assert labels["kubecombo.com/run"] == run_id
+    assert "_summary" in cm["data"]
+    for node in NODES:
+        summary = yaml.safe_load(cm["data"][node])
+        assert {"disk", "net", "mem", "svc"} <= set(summary), summary
+        # The agents see the machine through the node's host root.
+        assert "gateway-198.18.0.1" in summary["net"], summary["net"]
+    pod = up.json("get", "pods", "-l", "debug=node-inspector",
+                  "--field-selector", "spec.nodeName=" + NODES[0])["items"][0]
+    name = pod["metadata"]["name"]
+    logs = up.ok("exec", name, "-c", "debug", "--", "ls", "/scripts/svc/errlog")
+    assert run_id + ".log" in logs.split(), logs
+    up.ok("exec", name, "-c", "debug", "--", "cat",
+          "/scripts/svc/errlog/%s.log" % run_id)
+
+
+def _metrics(addr):
+    import urllib.request
+    with urllib.request.urlopen("http://%s/metrics" % addr, timeout=10) as r:
+        return r.read().decode()
+
+
+def test_metrics_reachable(up):
+    """Tour: the debugger agents' and the controller's /metrics at their pod
+    addresses (the bridge makes them reachable from the machine)."""
+    for ip in ("198.18.0.11", "198.18.0.12", "198.18.0.13"):
+        assert "kubecombo_" in _metrics(ip + ":8090")
+    ctl = up.json("get", "pods", "-n", "kubecombo-system")["items"][0]
+    text = _metrics(ctl["status"]["podIP"] + ":8080")
+    assert "kubecombo_leader" in text, text[:2000]
 
 
 def _ping(ns, addr):
@@ -269,6 +336,17 @@ def test_sigint_leaves_nothing(up):
     pid = up.proc.pid
     children = descendants(pid)
     assert len(children) >= 1 + 2 * 3, children  # controller + agents
+    # Our kubelet's state directory, from a pod process's mounts (other
+    # tests may run their own kubelets at the same time).
+    state = set()
+    for c in children:
+        try:
+            with open("/proc/%d/mountinfo" % c) as f:
+                state |= set(re.findall(r"/tmp/kubecombo-kubelet-[A-Za-z0-9]+", f.read()))
+        except OSError:
+            pass
+    assert len(state) == 1, state
+    state = state.pop()
     up.proc.send_signal(signal.SIGINT)
     rc = up.proc.wait(timeout=60)
     log = up.log()
@@ -284,7 +362,7 @@ def test_sigint_leaves_nothing(up):
                            text=True).stdout
     assert (": " + prefix) not in links, links
     with open("/proc/mounts") as f:
-        assert [l for l in f if "kubecombo-kubelet-" in l] == []
-    assert kubelet_dirs() - up.before_dirs == set()
+        assert [l for l in f if state in l] == []
+    assert not os.path.exists(state)
     assert not os.path.exists(up.kubeconfig)
     assert os.listdir(up.workdir) == ["up.log"]
