@@ -10,7 +10,8 @@ namespace kc::sim {
 const char* list_merge_key(std::string_view field, const json::array& items) {
   if (field == "containers" || field == "initContainers" || field == "volumes"
       || field == "env" || field == "ephemeralContainers"
-      || field == "imagePullSecrets" || field == "resourceClaims")
+      || field == "imagePullSecrets" || field == "resourceClaims"
+      || field == "webhooks") // admissionregistration: merge on name
     return "name";
   if (field == "volumeMounts")
     return "mountPath";

@@ -263,3 +263,53 @@ def test_update_operations_record_managers(sim, kubectl, alive):
     assert ("kubectl-patch", "Update") in m, m.keys()
     assert "f:b" in m[("kubectl-patch", "Update")]["fieldsV1"]["f:data"]
     assert "f:b" not in m[("kubectl-create", "Update")]["fieldsV1"]["f:data"]
+
+
+def webhook_yaml(name, client_config):
+    return textwrap.dedent("""\
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingWebhookConfiguration
+        metadata:
+          name: %s
+        webhooks:
+        - name: a.%s.example.com
+          admissionReviewVersions: ["v1"]
+          sideEffects: None
+          failurePolicy: Ignore
+          timeoutSeconds: 3
+          rules:
+          - apiGroups: ["apply-test.invalid"]
+            apiVersions: ["v1"]
+            operations: ["CREATE"]
+            resources: ["nothings"]
+          clientConfig:
+        """) % (name, name) + textwrap.indent(client_config, "      ")
+
+
+def test_client_side_apply_webhook_url_to_service(sim, kubectl, alive):
+    """kubectl apply switching clientConfig from url to service sends only
+    the changed fields of the webhook (webhooks merge on name): rules,
+    failurePolicy, ... stay, url goes (it was stored as null and the rest
+    dropped while `webhooks` was an atomic list in the sim)."""
+    name = unique("vwc")
+    path = "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/" + name
+    f = sim.write_file(name + ".yaml", webhook_yaml(name, "url: https://127.0.0.1:1/v\n"))
+    rc, out, err = kubectl("apply", "-f", f)
+    assert rc == 0, (out, err)
+    try:
+        sim.write_file(name + ".yaml", webhook_yaml(
+            name, "service: {name: svc, namespace: default, path: /v, port: 443}\n"))
+        rc, out, err = kubectl("apply", "-f", f)
+        assert rc == 0 and out.strip().endswith(" configured"), (out, err)
+        hooks = sim.get_json(path)["webhooks"]
+        assert len(hooks) == 1, hooks
+        w = hooks[0]
+        assert w["clientConfig"] == {"service": {"name": "svc", "namespace": "default",
+                                                 "path": "/v", "port": 443}}, w
+        assert w["failurePolicy"] == "Ignore" and w["timeoutSeconds"] == 3, w
+        assert w["rules"][0]["resources"] == ["nothings"], w
+        assert w["sideEffects"] == "None" and w["admissionReviewVersions"] == ["v1"], w
+        rc, out, err = kubectl("apply", "-f", f)
+        assert rc == 0 and out.strip().endswith(" unchanged"), (out, err)
+    finally:
+        kubectl("delete", "validatingwebhookconfiguration", name, "--ignore-not-found")

@@ -144,4 +144,25 @@ BOOST_AUTO_TEST_CASE(strategic_merge_keys) {
              == R"([{"port":80,"name":"web"}])");
 }
 
+// kubectl apply switching a webhook's clientConfig from url to service
+// sends only the changed fields of the item (webhooks merge on name): the
+// other fields stay and `url: null` removes url instead of being stored.
+BOOST_AUTO_TEST_CASE(webhooks_merge_on_name) {
+  json::value vwc = obj(R"({"webhooks":[{"name":"a.x","failurePolicy":"Fail",
+    "rules":[{"operations":["CREATE"]}],"clientConfig":{"url":"https://h/a"}},
+    {"name":"b.x","clientConfig":{"url":"https://h/b"}}]})");
+  strategic_merge_patch(vwc, obj(R"({"$setElementOrder/webhooks":[
+    {"name":"a.x"},{"name":"b.x"}],"webhooks":[{"name":"a.x",
+    "clientConfig":{"service":{"name":"s","namespace":"n"},"url":null}}]})"));
+  auto& w = vwc.at("webhooks").as_array();
+  BOOST_REQUIRE(w.size() == 2u);
+  BOOST_TEST(json::serialize(w[0].at("clientConfig"))
+             == R"({"service":{"name":"s","namespace":"n"}})");
+  BOOST_TEST(w[0].at("failurePolicy").as_string() == "Fail");
+  BOOST_TEST(w[0].at("rules").as_array().size() == 1u);
+  BOOST_TEST(w[1].at("clientConfig").at("url").as_string() == "https://h/b");
+  json::array items;
+  BOOST_TEST(list_merge_key("webhooks", items) == std::string("name"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
