@@ -293,14 +293,18 @@ def test_a_restarted_controller_reuses_the_written_certificate(env):
     assert open(os.path.join(certs, "tls.crt")).read() == before
 
 
-def _replace_configs(sim, docs):
-    """Delete + create (kubectl apply's patch of `webhooks` from url to
-    service loses the other fields in the sim; see /work/team/requests.md)."""
-    for d in docs:
-        sim.kubectl("delete", d["kind"].lower(), d["metadata"]["name"],
-                    "--ignore-not-found")
-    rc, out, err = sim.kubectl("create", "-f", "-", input=yaml.safe_dump_all(docs))
+def _apply_configs(sim, docs):
+    """kubectl apply, as a user switching clientConfig url <-> service would
+    (a strategic merge of `webhooks` by name)."""
+    rc, out, err = sim.kubectl("apply", "-f", "-", input=yaml.safe_dump_all(docs))
     assert rc == 0, out + err
+    for d in docs:
+        got = sim.get_json("/apis/admissionregistration.k8s.io/v1/%ss/%s" % (
+            d["kind"].lower(), d["metadata"]["name"]))
+        assert [w["clientConfig"] for w in got["webhooks"]] == \
+            [w["clientConfig"] for w in d["webhooks"]], got["webhooks"]
+        assert [w.get("rules") for w in got["webhooks"]] == \
+            [w.get("rules") for w in d["webhooks"]], got["webhooks"]
 
 
 def test_through_the_service_of_deploy_manager(env):
@@ -339,7 +343,7 @@ def test_through_the_service_of_deploy_manager(env):
         for w in d["webhooks"]:
             assert "service" in w["clientConfig"], w
             w["clientConfig"]["caBundle"] = bundle
-    _replace_configs(sim, shipped)
+    _apply_configs(sim, shipped)
     try:
         _rejected(env, debugger(simlib.unique("svc"), enableConfigMap=True),
                   "vdebugger", ["spec.configMap: Required value"])
@@ -350,7 +354,7 @@ def test_through_the_service_of_deploy_manager(env):
         assert got["spec"]["interval"] == 5, got["spec"]
     finally:
         with open(os.path.join(env["certs"], "ca.crt")) as f:
-            _replace_configs(sim, _webhook_configs(env["port"], f.read()))
+            _apply_configs(sim, _webhook_configs(env["port"], f.read()))
 
 
 def test_a_standby_replica_serves_webhooks_too(env):
