@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 namespace kc::cmd::debugger {
 
 namespace json = boost::json;
@@ -41,6 +43,17 @@ std::string run_report_json(const run_outcome& out, const std::string& node) {
   o["unknown"] = static_cast<std::int64_t>(out.unknown);
   o["summary"] = out.summary_yaml;
   return json::serialize(o);
+}
+
+std::string bounded_run_report(run_outcome out, const std::string& node,
+                               checks::summary_limits limits) {
+  auto report = run_report_json(out, node);
+  while (report.size() > max_report_bytes && limits.max_bytes > 512) {
+    limits.max_bytes = std::max<std::size_t>(limits.max_bytes / 2, 512);
+    out.summary_yaml = checks::node_summary_yaml(out.results, limits);
+    report = run_report_json(out, node);
+  }
+  return report;
 }
 
 std::string report_patch(const std::string& report) {

@@ -9,6 +9,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstddef>
 #include <string>
 
 namespace kc::cmd::debugger {
@@ -27,6 +28,15 @@ std::string reported_run(const boost::json::object& pod);
 /// every check, `failed` those with status problem, `unknown` the rest that
 /// were not ok; `summary` is the node summary YAML (already bounded).
 std::string run_report_json(const run_outcome& out, const std::string& node);
+
+/// The bound of a report (BRIEF: the annotation value is at most 32 KiB).
+inline constexpr std::size_t max_report_bytes = 32 * 1024;
+
+/// Returns run_report_json, re-rendering the summary with halved byte limits
+/// (from `limits.max_bytes`, down to 512) until the JSON fits
+/// max_report_bytes — JSON escaping can grow the YAML text.
+std::string bounded_run_report(run_outcome out, const std::string& node,
+                               checks::summary_limits limits);
 
 /// Returns the merge patch that sets the run-report annotation to `report`.
 std::string report_patch(const std::string& report);

@@ -168,7 +168,9 @@ int run_resident(const resident_config& cfg, std::ostream& log) {
       say(log, "run " + id + ": interrupted by shutdown, not reported");
       break;
     }
-    if (!send_report(cfg, run_report_json(out, cfg.base.node_name), id, log))
+    auto report = bounded_run_report(std::move(out), cfg.base.node_name,
+                                     cfg.base.limits);
+    if (!send_report(cfg, report, id, log))
       break;
     done_run = id;
   }

@@ -49,14 +49,31 @@ exit $NONOK
 HANG = "#!/bin/sh\nexec sleep 1000.%s\n"
 
 
+def own_kubelet_dir(sim, candidates):
+    """The state directory of this sim's process kubelet (other sims may run
+    on the machine): the one where a marker pod's hostPath appears."""
+    assert candidates, "no kubelet state directory"
+    if len(candidates) == 1:
+        return Path("/tmp") / next(iter(candidates))
+    mark = "kc-mark-" + uuid.uuid4().hex[:8]
+    api(sim, "POST", "/api/v1/namespaces/default/pods",
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": mark},
+         "spec": {"restartPolicy": "Never",
+                  "containers": [{"name": "m", "image": "busybox", "command": ["true"]}],
+                  "volumes": [{"name": "m", "hostPath": {"path": "/" + mark,
+                                                         "type": "DirectoryOrCreate"}}]}})
+    found = simlib.wait_until(
+        lambda: [c for c in candidates if list((Path("/tmp") / c).glob("nodes/*/" + mark))],
+        timeout=30, interval=0.2, what="marker hostPath")
+    return Path("/tmp") / found[0]
+
+
 @pytest.fixture(scope="module")
 def psim():
     before = kubelet_dirs()
     gen = process_sim(nodes=3)
     sim = next(gen)
-    dirs = kubelet_dirs() - before
-    assert len(dirs) == 1, dirs
-    sim.kubelet_dir = Path("/tmp") / dirs.pop()
+    sim.kubelet_dir = own_kubelet_dir(sim, kubelet_dirs() - before)
     sim.mounts = []
     try:
         yield sim
@@ -153,14 +170,23 @@ def create_debugger(sim, ns, name, scripts, timeout="30s"):
 
 
 def wait_running(sim, ns, name, count):
+    seen = {}
+
     def running():
         pods = agent_pods(sim, ns, name)
+        seen["pods"] = [(p["metadata"]["name"], p["status"].get("phase"),
+                         p["status"].get("containerStatuses")) for p in pods]
+        seen["logs"] = [sim.kubectl("logs", "-n", ns, p["metadata"]["name"], "-c", "debug")
+                        for p in pods if p["status"].get("phase") == "Running"]
         return len(pods) == count and all(
             p["status"].get("phase") == "Running"
             and "watching debugger" in logs(sim, ns, p["metadata"]["name"])
             for p in pods)
-    simlib.wait_until(running, timeout=120, interval=1.0,
-                      what="%d agents of %s running and watching" % (count, name))
+    try:
+        simlib.wait_until(running, timeout=120, interval=1.0,
+                          what="%d agents of %s running and watching" % (count, name))
+    except AssertionError:
+        raise AssertionError("agents not watching: %r" % seen)
 
 
 def agent_pid(pod_name):
