@@ -102,6 +102,8 @@ using targets_actor = caf::typed_actor<
     caf::reacts_to<atom::remove, uint8_t, std::string>,
     // New thresholds for every TARGET, now and after restarts.
     caf::reacts_to<target_thresholds>,
+    // INTERNAL: time to write the summary annotation.
+    caf::reacts_to<atom::tick>,
     // A child's up/down change (counted, then handed to the REPORTER).
     caf::reacts_to<target_transition>,
     // The running TARGETs' names, one per line (sorted).

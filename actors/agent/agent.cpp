@@ -39,6 +39,8 @@ pinger_agent::pinger_agent(caf::actor_system& sys, agent_config cfg)
        restart_policy::permanent});
   auto tcfg = std::move(cfg.targets);
   tcfg.reporter = reporter_;
+  if (cfg.api && !cfg.pod.name.empty())
+    tcfg.summary = {cfg.api, cfg.pod.ns, cfg.pod.name};
   auto tcell = targets_;
   root.children.push_back(
       {"targets",

@@ -30,7 +30,36 @@ void publish_counts(self_ptr self) {
   }
 }
 
+/// Writes the summary annotation now if it changed (at most once per
+/// period; else a tick is scheduled).
+void write_summary(self_ptr self) {
+  auto& st = self->state;
+  if (!st.cfg.summary.api || st.tearing_down)
+    return;
+  auto now = caf::make_timestamp();
+  auto next = st.summary_at + st.cfg.summary_period;
+  if (now < next) {
+    if (!st.summary_scheduled) {
+      st.summary_scheduled = true;
+      self->delayed_send(self, next - now, atom::tick_v);
+    }
+    return;
+  }
+  std::vector<std::string> down;
+  if (st.counts[0][2] + st.counts[1][2] + st.counts[2][2] + st.counts[3][2] > 0)
+    for (auto& [key, child] : st.children)
+      if (child.state == 2)
+        down.push_back(key);
+  auto json = pinger_summary_json(st.children.size(), std::move(down));
+  if (json == st.summary_written)
+    return;
+  write_pinger_summary(st.cfg.summary, json);
+  st.summary_written = std::move(json);
+  st.summary_at = now;
+}
+
 void update_entry(self_ptr self) {
+  write_summary(self);
   auto& st = self->state;
   if (!st.entry)
     return;
@@ -191,6 +220,10 @@ targets(targets_actor::stateful_pointer<targets_state> self, targets_config cfg,
         self->send_exit(h, caf::exit_reason::user_shutdown);
         publish_counts(self);
         update_entry(self);
+      },
+      [self](atom::tick) {
+        self->state.summary_scheduled = false;
+        write_summary(self);
       },
       [self](const target_thresholds& t) {
         auto& st = self->state;

@@ -8,6 +8,7 @@
 // logs them itself while no REPORTER runs).
 
 #include "actors/agent/actor_cell.hpp"
+#include "actors/agent/summary.hpp"
 #include "actors/agent/target.hpp"
 #include "actors/runtime/actor_registry.hpp"
 #include "messages/pinger_agent_types.hpp"
@@ -44,6 +45,10 @@ struct targets_config {
   runtime::actor_registry* registry = &runtime::global_actor_registry();
   /// Delay before a crashed TARGET starts again.
   caf::timespan restart_delay = std::chrono::seconds{1};
+  /// The pinger summary annotation on the own Pod (api null = none).
+  summary_target summary;
+  /// At most one summary write per this period.
+  caf::timespan summary_period = std::chrono::seconds{5};
 };
 
 /// One running TARGET.
@@ -72,6 +77,10 @@ struct targets_state {
   size_t series_used = 0;
   uint64_t transitions = 0, restarts = 0, unknown_slots = 0;
   bool tearing_down = false;
+  /// The summary last written, and whether a write is scheduled.
+  std::string summary_written;
+  bool summary_scheduled = false;
+  caf::timestamp summary_at{};
   runtime::entry_ptr entry;
 };
 

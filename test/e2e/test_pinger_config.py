@@ -3,7 +3,8 @@
 with a kubeconfig of a `kubecombo sim`, PINGER_NAME and POD_NAMESPACE, the
 Pinger's targets are probed; `kubectl patch` of the Pinger changes the probed
 set without a restart (checked in /metrics); an invalid spec is one log line
-and the last good configuration stays; thresholds and the interval apply too.
+and the last good configuration stays; thresholds and the interval apply too;
+the `kubecombo.com/pinger-summary` annotation on the own Pod follows.
 """
 import json
 import os
@@ -63,6 +64,15 @@ def listener():
     s.close()
 
 
+def summary(sim):
+    rc, out, _ = sim.kubectl("get", "pod", "me", "-o", "json")
+    if rc != 0:
+        return None
+    ann = json.loads(out)["metadata"].get("annotations", {})
+    value = ann.get("kubecombo.com/pinger-summary")
+    return json.loads(value) if value else None
+
+
 def patch(sim, spec):
     rc, _, err = sim.kubectl("patch", "pinger", "p1", "--type=merge", "-p",
                              json.dumps({"spec": spec}))
@@ -85,6 +95,8 @@ def test_pinger_edits_apply_live(listener, tmp_path):
                "spec": {"image": "kubecombo:dev", "tcpPing": live,
                         "interval": 1, "mesh": False}}
         rc, _, err = sim.kubectl("apply", "-f", "-", input=json.dumps(doc))
+        assert rc == 0, err
+        rc, _, err = sim.kubectl("run", "me", "--image=x", "--labels=debug=dbg")
         assert rc == 0, err
         port = simlib.free_port()
         env = dict(os.environ, PINGER_NAME="p1", POD_NAMESPACE="default",
@@ -110,6 +122,10 @@ def test_pinger_edits_apply_live(listener, tmp_path):
         simlib.wait_until(
             lambda: up_series(metrics(port), "tcp") == {closed: 0.0},
             timeout=30, what="only the closed port, down")
+        # The summary annotation on the own Pod follows (for the roll-up).
+        want = {"targets": 1, "unhealthy": 1, "down": ["tcp/" + closed]}
+        simlib.wait_until(lambda: summary(sim) == want, timeout=30,
+                          what="pinger-summary annotation " + json.dumps(want))
         # 3. An invalid edit: one clear line, the last good config stays.
         patch(sim, {"tcpPing": "127.0.0.1"})  # no port
         simlib.wait_until(lambda: "is invalid" in log_path.read_text(),
