@@ -16,6 +16,8 @@
 
 #include <unistd.h>
 
+#include <boost/json.hpp>
+
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -35,6 +37,7 @@ struct up_options {
   int64_t timeout = 120;
   bool samples = true;
   bool webhooks = true;
+  bool render = false;
 };
 
 /// "kc<pid>-" when the process kubelet built node namespaces (ADR 0072).
@@ -122,6 +125,21 @@ int bring_up(const up_options& o, sim::server& srv, const std::string& prefix,
   return wait_for_termination_signal();
 }
 
+int print_rendered(const up_options& o) {
+  try {
+    boost::json::array items;
+    for (auto& obj : up::deploy_objects(up::manifest_source{o.deploy_dir}, o.webhooks))
+      items.push_back(obj);
+    std::cout << boost::json::serialize(boost::json::object{
+        {"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)}})
+              << '\n';
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "kubecombo up: " << e.what() << '\n';
+    return 1;
+  }
+}
+
 } // namespace
 
 int run_up(const arguments& args) {
@@ -143,11 +161,16 @@ int run_up(const arguments& args) {
   flags.add("webhooks", &o.webhooks,
             "deploy/'s admission webhook component, with a generated "
             "certificate as Secret and caBundle [true]");
+  flags.add("render", &o.render,
+            "print what would be applied of deploy/ as a JSON List and exit "
+            "(no root needed)");
   if (auto rc = flags.parse(args))
     return *rc;
   if (!flags.positional().empty())
     return usage_error("up", "unexpected argument \"" + flags.positional()[0]
                                + "\"");
+  if (o.render)
+    return print_rendered(o);
   if (::geteuid() != 0) {
     std::cerr << "kubecombo up: needs root (nodes are network namespaces, "
                  "pods get mount namespaces; ADRs 0071, 0072); try `sudo "

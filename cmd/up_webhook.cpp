@@ -4,6 +4,7 @@
 // cainjector does on a real cluster).
 
 #include "cmd/up_deploy.hpp"
+#include "cmd/webhook_server.hpp"
 #include "k8s/client/config_error.hpp"
 #include "k8s/sim/certs.hpp"
 
@@ -14,10 +15,9 @@ namespace kc::cmd::up {
 namespace json = boost::json;
 
 void add_webhook_certificate(std::vector<json::object>& objs) {
-  const std::string svc = "kubecombo-controller";
   const std::string ns = "kubecombo-system";
-  auto certs = sim::generate_certs({svc, svc + "." + ns, svc + "." + ns + ".svc",
-                                    svc + "." + ns + ".svc.cluster.local"});
+  // The names the controller's own generated certificate carries, too.
+  auto certs = sim::generate_certs(webhook_service_names(ns));
   auto bundle = k8s::base64_encode(certs.ca.cert);
   for (auto& o : objs) {
     auto* kind = o.if_contains("kind");

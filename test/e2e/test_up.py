@@ -62,13 +62,15 @@ class Up:
     def start(self):
         log = open(self.log_path, "wb")
         t0 = time.monotonic()
-        # As `kubecombo up </dev/null &` would: no terminal, no stdin, its
-        # own session (no controlling terminal to send it signals).
+        # As `kubecombo up </dev/null &` from a script would: no terminal,
+        # no stdin, its own session, SIGINT ignored (what a non-interactive
+        # shell does to background jobs) — SIGINT must still stop it.
         self.proc = subprocess.Popen(
             [self.binary, "up", "--listen", "127.0.0.1:%d" % self.port,
              "--kubeconfig-out", self.kubeconfig],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            cwd=self.workdir, start_new_session=True)
+            cwd=self.workdir, start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
         log.close()
         simlib.wait_until(lambda: "kubecombo is up" in self.log()
                           or self.proc.poll() is not None,
@@ -145,6 +147,48 @@ def test_help_and_bad_usage():
     r = subprocess.run([binary, "link", "sideways", "kubecombo-worker-1"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "sideways" in r.stderr
+
+
+def _by_key(objs):
+    return {(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): o
+            for o in objs}
+
+
+@pytest.mark.parametrize("webhooks", [False, True])
+def test_render_matches_kubectl_kustomize(webhooks, tmp_path):
+    """What `up` applies is what `kubectl kustomize` renders of deploy/
+    (plus, with webhooks, the Secret and caBundle `up` generates)."""
+    import yaml
+    _require_kubectl()
+    binary, source = _binary(), os.environ.get("KC_SOURCE_DIR")
+    if not source:
+        pytest.skip("SKIP: KC_SOURCE_DIR not set")
+    r = subprocess.run([binary, "up", "--render", "--webhooks=%s" % str(webhooks).lower()],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    ours = _by_key(json.loads(r.stdout)["items"])
+    target = os.path.join(source, "deploy")
+    if webhooks:
+        # As deploy/kustomization.yaml says: add `components: [webhook]`.
+        copy = tmp_path / "deploy"
+        shutil.copytree(target, copy)
+        with open(copy / "kustomization.yaml", "a") as f:
+            f.write("components:\n  - webhook\n")
+        target = str(copy)
+    k = subprocess.run([simlib.KUBECTL, "kustomize", target], capture_output=True,
+                       text=True, timeout=60,
+                       env=dict(os.environ, KUBECACHEDIR=str(tmp_path / "cache")))
+    assert k.returncode == 0, k.stderr
+    theirs = _by_key(d for d in yaml.safe_load_all(k.stdout) if d)
+    if webhooks:
+        secret = ours.pop(("Secret", "kubecombo-system", "kubecombo-webhook-cert"))
+        assert set(secret["data"]) == {"tls.crt", "tls.key", "ca.crt"}
+        for key, o in ours.items():
+            for h in o.get("webhooks", []):
+                assert h["clientConfig"].pop("caBundle") == secret["data"]["ca.crt"]
+    assert sorted(ours) == sorted(theirs)
+    for key in ours:
+        assert ours[key] == theirs[key], key
 
 
 def test_progress_and_tour_printed(up):
