@@ -137,6 +137,8 @@ def main():
             if line.startswith(("kc_reconcile_total", "kc_informer_events_total",
                                 "kc_reconcile_errors_total")):
                 print("metric " + line)
+        if ctl.proc.poll() is not None:
+            print("CONTROLLER EXITED %s:\n%s" % (ctl.proc.returncode, ctl.log()[-3000:]))
         if n < a.debuggers:
             print("NOT CONVERGED within %.0fs" % a.timeout)
             return 1
