@@ -224,7 +224,7 @@ def set_run_at(sim, ns, name):
 def events_of(sim, ns, name):
     out = json.loads(ok(sim.kubectl("get", "events", "-n", ns, "-o", "json",
                                     "--field-selector", "involvedObject.name=" + name)))
-    return [e["reason"] for e in out["items"]]
+    return [(e["reason"], e.get("message", "")) for e in out["items"]]
 
 
 def check_reports(sim, ns, pods, run, expected, hang):
@@ -332,8 +332,13 @@ def test_runs_report_exactly_the_errors_of_each_node(psim, ctl):
     simlib.wait_until(lambda: (status_of(sim, ns, name).get("lastRun") or {}).get("phase")
                       == "Completed", timeout=30, interval=0.5, what="lastRun Completed")
     check_overview(sim, ns, name, run1, expected, hang=False)
-    reasons = events_of(sim, ns, name)
-    assert "RunStarted" in reasons and "RunCompleted" in reasons, reasons
+    events = events_of(sim, ns, name)
+    reasons = [r for r, _ in events]
+    assert "RunStarted" in reasons and "RunCompleted" in reasons, events
+    # The Event agrees with lastRun and the overview.
+    done = [m for r, m in events if r == "RunCompleted" and run1 in m]
+    assert len(done) == 1 and re.search(r"\b3 of 3 nodes? reported, 3 with problems\b", done[0]) \
+        and "%s-%s" % (name, run1) in done[0], events
     # Run 2: a check that sleeps forever is killed at spec.checkTimeout (30 s)
     # and reported unknown; its processes are gone.
     cm = yaml.safe_load(ok(sim.kubectl(
