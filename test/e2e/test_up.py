@@ -1,4 +1,4 @@
-# kc-test-labels: e2e root
+# kc-test-labels: e2e root nodenet
 """`kubecombo up` as a newcomer runs it (issue 9, ADRs 0076, 0077): started in
 the background with no terminal and no stdin, it brings up the control plane
 with its nodes as network namespaces, the controller as a Pod with in-cluster
