@@ -9,7 +9,7 @@
 # plugin runs as a user check; an agent restarted mid-run does not run the
 # same run twice; a check that sleeps forever is killed at spec.checkTimeout
 # and reported unknown.
-# kc-test-labels: e2e root
+# kc-test-labels: e2e root nodenet
 import json
 import os
 import re
