@@ -403,3 +403,69 @@ def test_api_down_at_start_is_retried_with_one_line(tmp_path):
     failures = [l for l in out.splitlines() if l.startswith("runs: cannot read debugger default/d")]
     assert len(failures) == 1, out
     assert "retrying with backoff" in failures[0]
+
+
+def test_agent_recovers_when_the_api_comes_up_and_reports_once(tmp_path):
+    """API errors at start (no Debugger CRD yet) → one line, backoff; once the
+    CRD, the Debugger and its currentRun exist, the agent runs and reports;
+    the same currentRun seen again (a status rewrite) is not run twice."""
+    binary = os.environ.get("KUBECOMBO", "")
+    if not binary:
+        pytest.skip("SKIP: KUBECOMBO not set")
+    sim = simlib.start_sim(binary, nodes=1)
+    agent = None
+    try:
+        custom = tmp_path / "scripts" / "custom"
+        custom.mkdir(parents=True)
+        (custom / "ok.sh").write_text("#!/bin/sh\necho 'thing: ok'\nexit 0\n")
+        (custom / "ok.sh").chmod(0o755)
+        api(sim, "POST", "/api/v1/namespaces/default/pods",
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "agent-x"},
+             "spec": {"containers": [{"name": "debug", "image": "busybox"}]}})
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEBUGGER_NAME": "late",
+               "POD_NAME": "agent-x", "POD_NAMESPACE": "default", "NODE_NAME": "n1",
+               "DS_NAME": "late"}
+        log = tmp_path / "agent.log"
+        with open(log, "w") as out:
+            agent = subprocess.Popen([binary, "debugger", "--kubeconfig", sim.kubeconfig_path,
+                                      "--port", "0", "--host-root", str(tmp_path),
+                                      "--scripts-dir", str(tmp_path / "scripts")],
+                                     stdout=out, stderr=subprocess.STDOUT, env=env)
+        simlib.wait_until(lambda: "runs: cannot read debugger default/late" in log.read_text(),
+                          timeout=20, interval=0.2, what="the API error line")
+        ok(sim.kubectl("apply", "-f", os.path.join(SOURCE, "deploy", "crd")))
+        api(sim, "POST", "/apis/%s/v1/namespaces/default/debuggers" % GROUP,
+            {"apiVersion": GROUP + "/v1", "kind": "Debugger", "metadata": {"name": "late"},
+             "spec": {"workloadType": "daemonset", "cpu": "100m", "memory": "64Mi"}})
+        run = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+        body = {"status": {"currentRun": {"id": run, "at": time.strftime(
+            "%Y-%m-%dT%H:%M:%SZ", time.gmtime())}}}
+        api(sim, "PATCH", debugger_path("default", "late", "/status"), body,
+            "application/merge-patch+json")
+
+        def reported():
+            pod = api(sim, "GET", "/api/v1/namespaces/default/pods/agent-x")
+            return report_of(pod)
+        rep = simlib.wait_until(lambda: (reported() or {}).get("run") == run and reported(),
+                                timeout=60, interval=0.3, what="the report")
+        assert rep["checks"] == 1 and rep["failed"] == 0 and rep["unknown"] == 0, rep
+        assert yaml.safe_load(rep["summary"]) == {"custom": {"thing": {}}}, rep
+        # The same run again (status rewritten with a new field) is not run twice.
+        api(sim, "PATCH", debugger_path("default", "late", "/status"),
+            {"status": {"conditions": []}}, "application/merge-patch+json")
+        time.sleep(2)
+        text = log.read_text()
+        assert text.count("run %s: 1 checks" % run) == 1, text
+        assert len([l for l in text.splitlines()
+                    if l.startswith("runs: cannot read debugger")]) == 1, text
+    finally:
+        if agent and agent.poll() is None:
+            agent.send_signal(signal.SIGTERM)
+            try:
+                agent.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                agent.kill()
+                agent.wait()
+        sim.stop()
+        sim.cleanup()
+    assert agent.returncode == 0
