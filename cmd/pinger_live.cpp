@@ -16,14 +16,15 @@ struct put_reply {
   std::string error;
 };
 
-put_reply put_now(pinger_session& s, uint8_t proto, const std::string& label) {
+put_reply put_now(pinger_session& s, uint8_t proto, const std::string& label,
+                  bool peer) {
   put_reply r;
   probes::target_spec spec;
   if (proto >= 4
       || !probes::parse_target(static_cast<probes::protocol>(proto), label,
                                spec, r.error))
     return r;
-  r.slot = s.put(spec, r.error);
+  r.slot = s.put(spec, r.error, peer);
   return r;
 }
 
@@ -32,8 +33,9 @@ put_reply put_now(pinger_session& s, uint8_t proto, const std::string& label) {
 live_session::live_session(boost::asio::io_context& io, pinger_session& session)
   : io_(io), session_(session) {}
 
-std::optional<uint32_t>
-live_session::put(uint8_t proto, const std::string& label, std::string& error) {
+std::optional<uint32_t> live_session::put(uint8_t proto,
+                                          const std::string& label,
+                                          std::string& error, bool peer) {
   std::shared_ptr<std::promise<put_reply>> done;
   {
     std::lock_guard<std::mutex> guard{mtx_};
@@ -42,13 +44,13 @@ live_session::put(uint8_t proto, const std::string& label, std::string& error) {
       return std::nullopt;
     }
     if (!running_) {
-      auto r = put_now(session_, proto, label);
+      auto r = put_now(session_, proto, label, peer);
       error = r.error;
       return r.slot;
     }
     done = std::make_shared<std::promise<put_reply>>();
-    boost::asio::post(io_, [this, done, proto, label] {
-      done->set_value(put_now(session_, proto, label));
+    boost::asio::post(io_, [this, done, proto, label, peer] {
+      done->set_value(put_now(session_, proto, label, peer));
     });
   }
   auto f = done->get_future();

@@ -2,6 +2,7 @@
 
 #include "actors/agent/agent.hpp"
 #include "actors/agent/peers.hpp"
+#include "cmd/pinger_legacy.hpp"
 #include "cmd/pinger_live.hpp"
 #include "k8s/client/client_config.hpp"
 #include "messages/controller_types.hpp"
@@ -71,7 +72,7 @@ void discovery_setup(agent::agent_config& acfg, live_session& live,
   d.slot_for = [&live](uint8_t proto,
                        const std::string& label) -> std::optional<uint32_t> {
     std::string error;
-    auto slot = live.put(proto, label, error);
+    auto slot = live.put(proto, label, error, true);
     if (!slot)
       KC_WARN("discovery", "peer {}: {}", label, error);
     return slot;
@@ -157,9 +158,14 @@ int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
         {t.label, static_cast<uint8_t>(t.proto), t.slot, "flag"});
   auto& reg = telemetry::global_registry();
   std::unique_ptr<telemetry::admin_server> admin;
+  std::unique_ptr<legacy_metrics> legacy;
   if (opts.enable_metrics) {
     telemetry::register_process_metrics(reg);
     session.enable_metrics(reg, 100);
+    if (opts.legacy_metrics) {
+      legacy = std::make_unique<legacy_metrics>(reg);
+      session.legacy = legacy.get();
+    }
     auto fam = session.families();
     acfg.targets.target_up = fam.up;
     acfg.targets.target_loss = fam.loss;

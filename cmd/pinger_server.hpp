@@ -18,6 +18,8 @@ struct pinger_server_options {
   probes::health_config health;
   int64_t udp_echo_port = 0;
   bool enable_metrics = false;
+  /// --legacy-metrics: upstream's series too (with --enable-metrics).
+  bool legacy_metrics = false;
   int64_t port = 8080;
   /// Seconds per round, for the start line.
   double interval = 5;

@@ -1,5 +1,6 @@
 #include "cmd/pinger_session.hpp"
 
+#include "cmd/pinger_legacy.hpp"
 #include "telemetry/metrics.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +19,7 @@ struct pinger_session::entry {
   target_stats stats;
   std::string error; // unresolvable: never probed
   uint32_t slot = 0;
+  bool peer = false; // a discovered pod (legacy metrics)
   telemetry::family<telemetry::gauge>::handle up, loss;
 };
 
@@ -100,7 +102,7 @@ probe_engine* pinger_session::engine(protocol p) {
 std::string pinger_session::add(const target_spec& spec) {
   std::string label = spec.text;
   entries_.push_back(
-      {label, spec.proto, target_stats(cfg_.stats), {}, 0, {}, {}});
+      {label, spec.proto, target_stats(cfg_.stats), {}, 0, false, {}, {}});
   auto& e = entries_.back();
   auto fail = [&](std::string why) {
     e.error = std::string(flag_of(spec.proto)) + ": " + why;
@@ -181,10 +183,11 @@ std::vector<std::string> pinger_session::start(std::function<void()> done) {
 }
 
 std::optional<uint32_t> pinger_session::put(const target_spec& spec,
-                                            std::string& error) {
+                                            std::string& error, bool peer) {
   for (auto& e : entries_)
     if (e.proto == spec.proto && e.label == spec.text && e.error.empty()) {
       engine(spec.proto)->resume(e.slot);
+      e.peer = peer;
       return e.slot;
     }
   bool fresh_engine = engine_exists(spec.proto) == false;
@@ -250,6 +253,10 @@ void pinger_session::on_results(protocol proto,
       h->inc();
       if (r.result == outcome::ok)
         m->rtt[index(proto)]->observe(static_cast<double>(r.rtt_ns) * 1e-9);
+    }
+    if (legacy && r.slot < map.size()) {
+      auto& e = entries_[map[r.slot]];
+      legacy->observe(proto, e.label, e.peer, r);
     }
     if (forward)
       continue; // the TARGET actors own statistics and state

@@ -56,7 +56,7 @@ public:
   /// if it is the first target of it. Returns the slot, or nullopt and the
   /// error line (unresolvable, ICMP disabled, ...).
   std::optional<uint32_t> put(const probes::target_spec& spec,
-                              std::string& error);
+                              std::string& error, bool peer = false);
   /// Stops probing the target in `slot` (put() of its label resumes it).
   void drop(probes::protocol p, uint32_t slot);
   /// New interval and timeout for every engine (rebased, ADR 0023).
@@ -77,6 +77,8 @@ public:
       forward;
   /// Exposes pinger_ metrics in `reg`; updated from the io thread.
   void enable_metrics(telemetry::registry& reg, size_t max_target_series);
+  /// --legacy-metrics: upstream's series, fed per probe (null = off).
+  class legacy_metrics* legacy = nullptr;
   size_t size() const;
 
   /// A probed target: label as written, protocol, engine slot.

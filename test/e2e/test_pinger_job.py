@@ -251,3 +251,51 @@ def test_server_metrics_are_promtool_clean_and_bounded(tcp_listener):
     check = subprocess.run([promtool, "check", "metrics"], input=text,
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="needs root (raw ICMP socket)")
+def test_legacy_metrics_upstream_names_with_bugs_fixed():
+    """--legacy-metrics adds upstream's series (reference §6.8): P4 — a failing
+    DNS lookup is unhealthy (not overwritten by healthy) and adds no latency;
+    P5 — src_pod_ip is POD_IP, not the pod name."""
+    import urllib.request
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    silent.bind(("127.0.0.1", 0))
+    port = free_port()
+    env = dict(os.environ, NODE_NAME="node-a", HOST_IP="127.0.0.9",
+               POD_IP="127.0.0.8", POD_NAME="agent-pod")
+    for k in ("PING", "TCP_PING", "UDP_PING", "DNS", "KUBERNETES_SERVICE_HOST"):
+        env.pop(k, None)
+    server = subprocess.Popen(
+        [KC, "pinger", "--interval", "0.3", "--enable-metrics", "--port",
+         str(port), "--legacy-metrics", "--ping", "127.0.0.1",
+         "--dnslookup", "x.kc.test@127.0.0.1:%d" % silent.getsockname()[1]],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        text = ""
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                text = urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
+                if 'pinger_dns_unhealthy{nodeName="node-a"} 1' in text and \
+                        "pinger_external_ping_latency_ms_count" in text:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, _ = server.communicate(timeout=10)
+        silent.close()
+    assert server.returncode == 0, out
+    assert 'pinger_dns_unhealthy{nodeName="node-a"} 1' in text, text
+    assert 'pinger_dns_healthy{nodeName="node-a"} 0' in text, text
+    assert re.search(r'^pinger_dns_latency_ms_count\{nodeName="node-a"\} 0$',
+                     text, re.M) or "pinger_dns_latency_ms_count" not in text
+    ext = [l for l in text.splitlines()
+           if l.startswith("pinger_external_ping_latency_ms_count{")]
+    assert ext, text
+    assert 'src_pod_ip="127.0.0.8"' in ext[0] and 'target_address="127.0.0.1"' in ext[0]
+    assert 'src_node_name="node-a"' in ext[0] and "agent-pod" not in text
+    assert "pinger_probes_total" in text  # the pinger_ series stay

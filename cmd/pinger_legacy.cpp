@@ -1,0 +1,98 @@
+#include "cmd/pinger_legacy.hpp"
+
+#include "telemetry/metrics.hpp"
+
+#include <cstdlib>
+
+namespace kc::cmd {
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+} // namespace
+
+struct legacy_metrics::impl {
+  std::string node, host_ip, pod_ip;
+  telemetry::family<telemetry::gauge>*dns_healthy, *dns_unhealthy;
+  telemetry::family<telemetry::histogram>*dns_latency, *pod_latency,
+      *external_latency;
+  telemetry::family<telemetry::counter>*pod_lost, *pod_count, *external_lost;
+};
+
+legacy_metrics::legacy_metrics(telemetry::registry& reg)
+  : impl_(std::make_unique<impl>()) {
+  auto& m = *impl_;
+  m.node = env("NODE_NAME");
+  m.host_ip = env("HOST_IP");
+  m.pod_ip = env("POD_IP");
+  m.dns_healthy = &reg.add_gauge_family(
+      "pinger_dns_healthy", "If the dns request is healthy on this node",
+      {"nodeName"});
+  m.dns_unhealthy = &reg.add_gauge_family(
+      "pinger_dns_unhealthy", "If the dns request is unhealthy on this node",
+      {"nodeName"});
+  m.dns_latency = &reg.add_histogram_family(
+      "pinger_dns_latency_ms",
+      "The latency ms histogram the node request internal dns", {"nodeName"},
+      {2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50});
+  std::vector<std::string> pod_labels{"src_node_name",  "src_node_ip",
+                                      "src_pod_ip",     "target_node_name",
+                                      "target_node_ip", "target_pod_ip"};
+  m.pod_latency
+      = &reg.add_histogram_family("pinger_pod_ping_latency_ms",
+                                  "The latency ms histogram for pod peer ping",
+                                  pod_labels, {.25, .5, 1, 2, 5, 10, 30});
+  m.pod_lost
+      = &reg.add_counter_family("pinger_pod_ping_lost_total",
+                                "The lost count for pod peer ping", pod_labels);
+  m.pod_count = &reg.add_counter_family("pinger_pod_ping_count_total",
+                                        "The total count for pod peer ping",
+                                        pod_labels);
+  std::vector<std::string> ext_labels{"src_node_name", "src_node_ip",
+                                      "src_pod_ip", "target_address"};
+  m.external_latency = &reg.add_histogram_family(
+      "pinger_external_ping_latency_ms",
+      "The latency ms histogram for pod ping external address", ext_labels,
+      {.25, .5, 1, 2, 5, 10, 30, 50, 100});
+  m.external_lost = &reg.add_counter_family(
+      "pinger_external_ping_lost_total",
+      "The lost count for pod ping external address", ext_labels);
+}
+
+legacy_metrics::~legacy_metrics() = default;
+
+void legacy_metrics::observe(probes::protocol p, const std::string& label,
+                             bool peer, const probes::probe_result& r) {
+  auto& m = *impl_;
+  bool ok = r.result == probes::outcome::ok;
+  double ms = static_cast<double>(r.rtt_ns) / 1e6;
+  if (p == probes::protocol::dns) {
+    m.dns_healthy->with({m.node})->set(ok ? 1 : 0);
+    m.dns_unhealthy->with({m.node})->set(ok ? 0 : 1);
+    if (ok)
+      m.dns_latency->with({m.node})->observe(ms);
+    return;
+  }
+  if (p != probes::protocol::icmp)
+    return; // upstream had no TCP/UDP series
+  if (peer) {
+    std::vector<std::string> l{m.node, m.host_ip, m.pod_ip, "", "", label};
+    m.pod_count->with(l)->inc();
+    if (ok)
+      m.pod_latency->with(l)->observe(ms);
+    else
+      m.pod_lost->with(l)->inc();
+    return;
+  }
+  std::vector<std::string> l{m.node, m.host_ip, m.pod_ip, label};
+  if (ok)
+    m.external_latency->with(l)->observe(ms);
+  else
+    m.external_lost->with(l)->inc();
+}
+
+} // namespace kc::cmd
