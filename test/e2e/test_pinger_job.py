@@ -299,3 +299,49 @@ def test_legacy_metrics_upstream_names_with_bugs_fixed():
     assert 'src_pod_ip="127.0.0.8"' in ext[0] and 'target_address="127.0.0.1"' in ext[0]
     assert 'src_node_name="node-a"' in ext[0] and "agent-pod" not in text
     assert "pinger_probes_total" in text  # the pinger_ series stay
+
+
+@pytest.mark.skipif(not IS_ROOT or not shutil.which("setpriv"),
+                    reason="needs root and setpriv")
+def test_server_bad_input_and_no_net_raw(tcp_listener):
+    """Server mode: each malformed entry and the out-of-range port named in
+    one line, ICMP disabled once without CAP_NET_RAW, the good TCP target
+    probed and up, and the agent keeps running."""
+    import urllib.request
+    with open("/proc/sys/net/ipv4/ping_group_range") as f:
+        if f.read().split() != ["1", "0"]:
+            pytest.skip("unprivileged ICMP is allowed here; cannot test the "
+                        "disabled path")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PING", "TCP_PING", "UDP_PING", "DNS",
+                        "KUBERNETES_SERVICE_HOST")}
+    server = subprocess.Popen(
+        ["setpriv", "--inh-caps=-net_raw", "--bounding-set=-net_raw", KC,
+         "pinger", "--interval", "0.3", "--enable-metrics", "--port", str(port),
+         "--ping", "127.0.0.1,no such host!",
+         "--tcpping", f"127.0.0.1:{tcp_listener}, bad ,127.0.0.1:70000"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        text = ""
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                text = urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
+                if f'pinger_target_up{{protocol="tcp",target="127.0.0.1:{tcp_listener}"}} 1' in text:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        assert server.poll() is None
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, _ = server.communicate(timeout=10)
+    assert server.returncode == 0, out
+    assert f'pinger_target_up{{protocol="tcp",target="127.0.0.1:{tcp_listener}"}} 1' in text, out
+    lines = out.splitlines()
+    assert len([l for l in lines if '"bad"' in l and "--tcpping" in l]) == 1, out
+    assert len([l for l in lines if "127.0.0.1:70000" in l and "1..65535" in l]) == 1, out
+    assert len([l for l in lines if "no such host!" in l and "--ping" in l]) == 1, out
+    assert len([l for l in lines if "ICMP disabled" in l]) == 1, out
