@@ -84,7 +84,9 @@ struct rbac_job : std::enable_shared_from_this<rbac_job> {
     auto self = shared_from_this();
     auto& obj = objects[next];
     auto cont = [self](const char* verb) {
-      return [self, verb](k8s::http_result w) { self->finished(w, verb); };
+      return [self, verb](k8s::http_result w) {
+        self->finished(w, verb);
+      };
     };
     if (failed_with(r, 404)) {
       call(*api, k8s::make_create(ref_of(ref(obj).resource, ref(obj).ns), obj),
@@ -102,9 +104,9 @@ struct rbac_job : std::enable_shared_from_this<rbac_job> {
         continue;
       auto o = r.object->find(field);
       differs = !k8s::kubecombo::first_difference(
-                   d->value(), o == r.object->end() ? nullptr : &o->value(),
-                   field)
-                   .empty();
+                     d->value(), o == r.object->end() ? nullptr : &o->value(),
+                     field)
+                     .empty();
     }
     if (!differs) {
       finished(r, "get");
@@ -113,7 +115,7 @@ struct rbac_job : std::enable_shared_from_this<rbac_job> {
     auto update = obj;
     auto md = obj_at(*r.object, "metadata");
     update["metadata"].as_object()["resourceVersion"]
-      = md ? str_at(*md, "resourceVersion") : "";
+        = md ? str_at(*md, "resourceVersion") : "";
     call(*api, k8s::make_update(ref(obj), update), cont("update"));
   }
 };
@@ -127,8 +129,7 @@ void run_all(const batch& callbacks, const std::string& error) {
 } // namespace
 
 agent_rbac::agent_rbac(std::shared_ptr<k8s::api_client> api)
-  : api_(std::move(api)) {
-}
+  : api_(std::move(api)) {}
 
 void agent_rbac::ensure(const std::string& ns, on_done done) {
   {

@@ -16,15 +16,16 @@ resource_event pod(const std::string& ns, const std::string& name,
   json::object md{{"name", name}, {"namespace", ns}};
   if (!debug.empty())
     md["labels"] = {{"debug", debug}};
-  return {"pods", {ns, name},
+  return {"pods",
+          {ns, name},
           std::make_shared<const json::object>(json::object{{"metadata", md}})};
 }
 
 std::vector<std::string> names(const std::vector<snapshot_ptr>& v) {
   std::vector<std::string> out;
   for (auto& s : v)
-    out.push_back(json::value_to<std::string>(
-      s->at("metadata").as_object().at("name")));
+    out.push_back(
+        json::value_to<std::string>(s->at("metadata").as_object().at("name")));
   return out;
 }
 
@@ -40,11 +41,13 @@ BOOST_AUTO_TEST_CASE(pods_by_debug_label_follow_adds_relabels_and_deletes) {
   c.apply(pod("b", "p1", "d1"));
   c.apply(pod("a", "p4", ""));
   using v = std::vector<std::string>;
-  BOOST_TEST(names(c.list_labelled("pods", "a", "debug", "d1")) == (v{"p1", "p2"}));
+  BOOST_TEST(names(c.list_labelled("pods", "a", "debug", "d1"))
+             == (v{"p1", "p2"}));
   BOOST_TEST(names(c.list_labelled("pods", "b", "debug", "d1")) == (v{"p1"}));
   c.apply(pod("a", "p2", "d2")); // relabelled
   BOOST_TEST(names(c.list_labelled("pods", "a", "debug", "d1")) == (v{"p1"}));
-  BOOST_TEST(names(c.list_labelled("pods", "a", "debug", "d2")) == (v{"p2", "p3"}));
+  BOOST_TEST(names(c.list_labelled("pods", "a", "debug", "d2"))
+             == (v{"p2", "p3"}));
   c.apply({"pods", {"a", "p3"}, nullptr}); // deleted
   BOOST_TEST(names(c.list_labelled("pods", "a", "debug", "d2")) == (v{"p2"}));
   BOOST_TEST(c.list_labelled("pods", "a", "debug", "none").empty());
