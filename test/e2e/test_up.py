@@ -258,6 +258,23 @@ def test_agents_running_on_every_node(up):
     assert ready == "True"
 
 
+def _pinger_status(up):
+    return up.json("get", "ping", "mesh-pinger").get("status", {})
+
+
+def test_pinger_rolls_up_every_agent(up):
+    """`kubectl get ping`: the agents report their targets (gateway, control
+    plane, peers) and the controller rolls them up: AGENTS 3, READY True."""
+    def ready():
+        st = _pinger_status(up)
+        conds = {c["type"]: c["status"] for c in st.get("conditions", [])}
+        return st if st.get("agents") == 3 and st.get("reportingAgents") == 3 \
+            and conds.get("Ready") == "True" \
+            and st.get("targets", 0) >= 3 * 4 else None  # ICMP+TCP gateway, 2 peers
+    st = simlib.wait_until(ready, timeout=90, interval=1, what="mesh-pinger Ready")
+    assert st.get("unhealthyTargets", 0) == 0, st
+
+
 def test_script_job_ran_its_scripts(up):
     pod = up.json("get", "pod", "script-job")
     assert pod["status"]["phase"] == "Succeeded", pod["status"]
@@ -362,6 +379,10 @@ def test_link_down_and_up(up):
         timeout=90, interval=1, what="TargetDown for 198.18.0.12 on " + agents[NODES[0]])
     print("TargetDown %.1fs after link down: %s" % (time.monotonic() - t0,
                                                      down[0]["message"]))
+    unhealthy = simlib.wait_until(
+        lambda: _pinger_status(up).get("unhealthyTargets", 0) >= 2, timeout=90,
+        interval=1, what="mesh-pinger unhealthyTargets while the link is down")
+    print("mesh-pinger while down:", _pinger_status(up))
     r = up.link("up", NODES[1])
     assert r.returncode == 0, r.stdout + r.stderr
     assert "link up" in up.link("status", NODES[1]).stdout
