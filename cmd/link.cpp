@@ -43,7 +43,8 @@ int run_link(const arguments& args) {
     return 1;
   }
   if (!link::valid_netns_name(netns))
-    return usage_error("link", "--netns: not a namespace name: \"" + netns + "\"");
+    return usage_error("link",
+                       "--netns: not a namespace name: \"" + netns + "\"");
   std::string out;
   int rc = 0;
   if (action == "down")

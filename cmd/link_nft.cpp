@@ -92,7 +92,8 @@ std::string find_node_netns(const std::string& node, std::string& err) {
        it.increment(ec)) {
     auto name = it->path().filename().string();
     if (name.rfind("kc", 0) == 0 && name.size() > suffix.size()
-        && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        && name.compare(name.size() - suffix.size(), suffix.size(), suffix)
+               == 0)
       found.push_back(name);
   }
   if (found.size() == 1)
@@ -108,14 +109,18 @@ std::string find_node_netns(const std::string& node, std::string& err) {
 
 std::string down_rules(bool all) {
   // Not --all: the gateway (the control plane) first, accepted.
-  std::string in = all ? "" : "    iifname \"eth0\" ip saddr 198.18.0.1 accept\n";
-  std::string out = all ? "" : "    oifname \"eth0\" ip daddr 198.18.0.1 accept\n";
+  std::string in
+      = all ? "" : "    iifname \"eth0\" ip saddr 198.18.0.1 accept\n";
+  std::string out
+      = all ? "" : "    oifname \"eth0\" ip daddr 198.18.0.1 accept\n";
   std::string t = table;
   // Declaring the table first makes the delete succeed when it is absent.
   return "table inet " + t + "\ndelete table inet " + t + "\ntable inet " + t
-         + " {\n  chain in {\n    type filter hook input priority -10; policy accept;\n"
+         + " {\n  chain in {\n    type filter hook input priority -10; policy "
+           "accept;\n"
          + in + "    iifname \"eth0\" drop\n  }\n"
-         + "  chain out {\n    type filter hook output priority -10; policy accept;\n"
+         + "  chain out {\n    type filter hook output priority -10; policy "
+           "accept;\n"
          + out + "    oifname \"eth0\" drop\n  }\n}\n";
 }
 
@@ -131,9 +136,9 @@ int nft(const std::string& netns, const std::string& script, std::string& out) {
 
 int nft_list(const std::string& netns, std::string& out) {
   std::string text;
-  int rc = run({"ip", "netns", "exec", netns, "nft", "list", "table", "inet",
-                table},
-               "", text);
+  int rc = run(
+      {"ip", "netns", "exec", netns, "nft", "list", "table", "inet", table}, "",
+      text);
   if (rc != 0 && text.find("No such file") != std::string::npos) {
     out.clear();
     return 0;

@@ -14,9 +14,9 @@
 #include "k8s/sim/control_plane.hpp"
 #include "k8s/sim/server.hpp"
 
-#include <unistd.h>
-
 #include <boost/json.hpp>
+
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -45,7 +45,7 @@ std::string netns_prefix_if_built() {
   auto prefix = "kc" + std::to_string(::getpid() % 100000) + "-";
   std::error_code ec;
   return fs::exists("/run/netns/" + prefix + "kubecombo-worker-1", ec) ? prefix
-                                                                      : "";
+                                                                       : "";
 }
 
 bool apply_all(std::ostream& out, up::api_session& api,
@@ -81,11 +81,13 @@ int bring_up(const up_options& o, sim::server& srv, const std::string& prefix,
                   + (o.webhooks ? ", webhooks" : "") + ")");
     if (!apply_all(out, api, objs))
       return 0;
-    step("3", "waiting for the controller Pod (in-cluster config, leader Lease)");
-    auto r = up::wait_for(out, "the controller", limit,
-                          [&] { return up::controller_missing(api); }, sig,
-                          "kubectl -n kubecombo-system describe pods; kubectl "
-                          "-n kubecombo-system logs deploy/kubecombo-controller");
+    step("3",
+         "waiting for the controller Pod (in-cluster config, leader Lease)");
+    auto r = up::wait_for(
+        out, "the controller", limit,
+        [&] { return up::controller_missing(api); }, sig,
+        "kubectl -n kubecombo-system describe pods; kubectl "
+        "-n kubecombo-system logs deploy/kubecombo-controller");
     if (r == up::wait_result::stopped)
       return sig;
     if (o.samples) {
@@ -94,21 +96,22 @@ int bring_up(const up_options& o, sim::server& srv, const std::string& prefix,
                 "custom-checks) and waiting for its run");
       if (!apply_all(out, api, samples.script_job))
         return 0;
-      r = up::wait_for(out, "the script-job pod to finish", limit,
-                       [&] { return up::script_job_missing(api); }, sig,
-                       "kubectl describe debug script-job; kubectl describe pod "
-                       "script-job");
+      r = up::wait_for(
+          out, "the script-job pod to finish", limit,
+          [&] { return up::script_job_missing(api); }, sig,
+          "kubectl describe debug script-job; kubectl describe pod "
+          "script-job");
       if (r == up::wait_result::stopped)
         return sig;
       step("5", "installing the DaemonSet sample node-inspector with Pinger "
                 "mesh-pinger and waiting for an agent on every node");
       if (!apply_all(out, api, samples.inspector))
         return 0;
-      r = up::wait_for(out, "node-inspector", limit,
-                       [&] { return up::inspector_missing(api, int(o.nodes)); },
-                       sig,
-                       "kubectl get pods -o wide -l debug=node-inspector; "
-                       "kubectl describe debug node-inspector");
+      r = up::wait_for(
+          out, "node-inspector", limit,
+          [&] { return up::inspector_missing(api, int(o.nodes)); }, sig,
+          "kubectl get pods -o wide -l debug=node-inspector; "
+          "kubectl describe debug node-inspector");
       if (r == up::wait_result::stopped)
         return sig;
     }
@@ -116,11 +119,13 @@ int bring_up(const up_options& o, sim::server& srv, const std::string& prefix,
     out << "kubecombo up: " << e.what() << '\n' << std::flush;
     return 0;
   }
-  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0);
+  auto secs
+      = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0);
   out << "      everything up " << static_cast<int>(secs.count() * 10) / 10.0
       << "s after start\n";
-  up::tour_facts f{fs::absolute(srv.kubeconfig_path()).lexically_normal().string(),
-                   srv.url(), int(o.nodes), prefix};
+  up::tour_facts f{
+      fs::absolute(srv.kubeconfig_path()).lexically_normal().string(),
+      srv.url(), int(o.nodes), prefix};
   up::print_tour(out, api, f);
   return wait_for_termination_signal();
 }
@@ -128,7 +133,8 @@ int bring_up(const up_options& o, sim::server& srv, const std::string& prefix,
 int print_rendered(const up_options& o) {
   try {
     boost::json::array items;
-    for (auto& obj : up::deploy_objects(up::manifest_source{o.deploy_dir}, o.webhooks))
+    for (auto& obj :
+         up::deploy_objects(up::manifest_source{o.deploy_dir}, o.webhooks))
       items.push_back(obj);
     std::cout << boost::json::serialize(boost::json::object{
         {"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)}})
@@ -155,8 +161,8 @@ int run_up(const arguments& args) {
   flags.add("deploy-dir", &o.deploy_dir,
             "apply this deploy/ directory instead of the manifests built into "
             "the binary");
-  flags.add("timeout", &o.timeout,
-            "seconds each start-up wait may take [120]", 1, 3600);
+  flags.add("timeout", &o.timeout, "seconds each start-up wait may take [120]",
+            1, 3600);
   flags.add("samples", &o.samples, "install the samples [true]");
   flags.add("webhooks", &o.webhooks,
             "deploy/'s admission webhook component, with a generated "
@@ -167,8 +173,8 @@ int run_up(const arguments& args) {
   if (auto rc = flags.parse(args))
     return *rc;
   if (!flags.positional().empty())
-    return usage_error("up", "unexpected argument \"" + flags.positional()[0]
-                               + "\"");
+    return usage_error("up",
+                       "unexpected argument \"" + flags.positional()[0] + "\"");
   if (o.render)
     return print_rendered(o);
   if (::geteuid() != 0) {
@@ -210,7 +216,8 @@ int run_up(const arguments& args) {
     std::cerr << "kubecombo up: " << e.what() << '\n';
   }
   if (sig)
-    std::cout << "\nkubecombo up: " << signal_name(sig) << " received, stopping ...\n";
+    std::cout << "\nkubecombo up: " << signal_name(sig)
+              << " received, stopping ...\n";
   else
     std::cout << "kubecombo up: stopping ...\n";
   std::cout << std::flush;

@@ -39,7 +39,8 @@ k8s::resource_ref ref_of(const json::object& obj) {
   }
   auto kind = str_at(obj, "kind");
   for (auto c : kind)
-    r.resource += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.resource
+        += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   r.resource += 's';
   if (auto* md = obj.if_contains("metadata"); md && md->is_object()) {
     r.name = str_at(md->as_object(), "name");

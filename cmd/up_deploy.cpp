@@ -12,7 +12,8 @@ std::string str(const json::value* v) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-const json::object* obj_at(const json::object& o, std::initializer_list<const char*> path) {
+const json::object* obj_at(const json::object& o,
+                           std::initializer_list<const char*> path) {
   const json::object* cur = &o;
   for (auto key : path) {
     auto* v = cur->if_contains(key);
@@ -58,8 +59,9 @@ std::string pod_phase_list(const json::array& pods) {
     auto& o = p.as_object();
     auto* md = obj_at(o, {"metadata"});
     auto* st = obj_at(o, {"status"});
-    out += (out.empty() ? "" : ", ") + str(md ? md->if_contains("name") : nullptr)
-           + " " + str(st ? st->if_contains("phase") : nullptr);
+    out += (out.empty() ? "" : ", ")
+           + str(md ? md->if_contains("name") : nullptr) + " "
+           + str(st ? st->if_contains("phase") : nullptr);
   }
   return out;
 }
@@ -68,9 +70,10 @@ std::string pod_phase_list(const json::array& pods) {
 
 std::vector<json::object> deploy_objects(const manifest_source& src,
                                          bool webhooks) {
-  auto objs = render_kustomization(
-      src, "", webhooks ? std::vector<std::string>{"webhook"}
-                        : std::vector<std::string>{});
+  auto objs
+      = render_kustomization(src, "",
+                             webhooks ? std::vector<std::string>{"webhook"}
+                                      : std::vector<std::string>{});
   if (webhooks)
     add_webhook_certificate(objs);
   return objs;
@@ -80,8 +83,9 @@ sample_set sample_objects(const manifest_source& src, uint16_t api_port) {
   sample_set s;
   s.script_job = parse_yaml_documents(src.read("samples/script-job.yaml"),
                                       "samples/script-job.yaml");
-  s.inspector = parse_yaml_documents(src.read("samples/inspector-daemonset.yaml"),
-                                     "samples/inspector-daemonset.yaml");
+  s.inspector
+      = parse_yaml_documents(src.read("samples/inspector-daemonset.yaml"),
+                             "samples/inspector-daemonset.yaml");
   for (auto& o : s.inspector) {
     if (str(o.if_contains("kind")) != "Pinger" || !o["spec"].is_object())
       continue;
@@ -104,7 +108,8 @@ std::string controller_missing(api_session& api) {
     auto pods = api.list(ref("", "v1", "pods", "kubecombo-system", ""),
                          "app.kubernetes.io/name=kubecombo-controller");
     return "controller pod: "
-           + (pods.empty() ? std::string("not created yet") : pod_phase_list(pods));
+           + (pods.empty() ? std::string("not created yet")
+                           : pod_phase_list(pods));
   }
   auto lease = api.get(ref("coordination.k8s.io", "v1", "leases",
                            "kubecombo-system", "kubecombo-controller"));
@@ -117,7 +122,8 @@ std::string controller_missing(api_session& api) {
 }
 
 std::string script_job_missing(api_session& api) {
-  auto pods = api.list(ref("", "v1", "pods", "default", ""), "debug=script-job");
+  auto pods
+      = api.list(ref("", "v1", "pods", "default", ""), "debug=script-job");
   if (pods.empty())
     return "pod script-job not created yet";
   for (auto& p : pods) {
@@ -130,7 +136,8 @@ std::string script_job_missing(api_session& api) {
 }
 
 std::string inspector_missing(api_session& api, int nodes) {
-  auto ds = api.get(ref("apps", "v1", "daemonsets", "default", "node-inspector"));
+  auto ds
+      = api.get(ref("apps", "v1", "daemonsets", "default", "node-inspector"));
   if (!ds)
     return "DaemonSet node-inspector not created yet";
   auto* st = obj_at(*ds, {"status"});

@@ -6,9 +6,9 @@
 #include "cmd/up_manifests.hpp"
 #include "k8s/sim/patch.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <boost/json.hpp>
+
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <fstream>
@@ -46,25 +46,25 @@ json::value plain_scalar(const std::string& s) {
 
 json::value to_json(const YAML::Node& n) {
   switch (n.Type()) {
-  case YAML::NodeType::Map: {
-    json::object o;
-    for (auto it = n.begin(); it != n.end(); ++it)
-      o[it->first.as<std::string>()] = to_json(it->second);
-    return o;
-  }
-  case YAML::NodeType::Sequence: {
-    json::array a;
-    for (auto it = n.begin(); it != n.end(); ++it)
-      a.push_back(to_json(*it));
-    return a;
-  }
-  case YAML::NodeType::Scalar:
-    // yaml-cpp tags quoted and block scalars "!", plain ones "?".
-    if (n.Tag() == "!")
-      return json::string(n.Scalar());
-    return plain_scalar(n.Scalar());
-  default:
-    return nullptr;
+    case YAML::NodeType::Map: {
+      json::object o;
+      for (auto it = n.begin(); it != n.end(); ++it)
+        o[it->first.as<std::string>()] = to_json(it->second);
+      return o;
+    }
+    case YAML::NodeType::Sequence: {
+      json::array a;
+      for (auto it = n.begin(); it != n.end(); ++it)
+        a.push_back(to_json(*it));
+      return a;
+    }
+    case YAML::NodeType::Scalar:
+      // yaml-cpp tags quoted and block scalars "!", plain ones "?".
+      if (n.Tag() == "!")
+        return json::string(n.Scalar());
+      return plain_scalar(n.Scalar());
+    default:
+      return nullptr;
   }
 }
 
@@ -136,9 +136,11 @@ void apply_patches(const manifest_source& src, const std::string& dir,
       throw std::runtime_error(path + ": expected one patch document");
     auto* target = p.as_object().if_contains("target");
     auto kind = target && target->is_object()
-                    ? str(target->as_object().if_contains("kind")) : "";
+                    ? str(target->as_object().if_contains("kind"))
+                    : "";
     auto name = target && target->is_object()
-                    ? str(target->as_object().if_contains("name")) : "";
+                    ? str(target->as_object().if_contains("name"))
+                    : "";
     int hits = 0;
     for (auto& o : objs) {
       if ((!kind.empty() && str(o.if_contains("kind")) != kind)
@@ -160,10 +162,19 @@ void apply_patches(const manifest_source& src, const std::string& dir,
 }
 
 int apply_order(const std::string& kind) {
-  static const char* order[] = {
-      "Namespace", "CustomResourceDefinition", "ServiceAccount", "Secret",
-      "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap",
-      "Service", "Deployment", "DaemonSet", "Pod"};
+  static const char* order[] = {"Namespace",
+                                "CustomResourceDefinition",
+                                "ServiceAccount",
+                                "Secret",
+                                "Role",
+                                "ClusterRole",
+                                "RoleBinding",
+                                "ClusterRoleBinding",
+                                "ConfigMap",
+                                "Service",
+                                "Deployment",
+                                "DaemonSet",
+                                "Pod"};
   for (std::size_t i = 0; i < std::size(order); ++i)
     if (kind == order[i])
       return static_cast<int>(i);
@@ -180,7 +191,8 @@ std::string manifest_source::read(const std::string& rel) const {
     auto& files = embedded_manifests();
     auto it = files.find(rel);
     if (it == files.end())
-      throw std::runtime_error("deploy/" + rel + ": not embedded in this binary");
+      throw std::runtime_error("deploy/" + rel
+                               + ": not embedded in this binary");
     return it->second;
   }
   std::ifstream in{dir + "/" + rel};
@@ -228,8 +240,9 @@ render_kustomization(const manifest_source& src, const std::string& rel_dir,
   json::object labels;
   if (auto* l = k.if_contains("labels"); l && l->is_array())
     for (auto& entry : l->as_array())
-      if (auto* pairs = entry.is_object() ? entry.as_object().if_contains("pairs")
-                                          : nullptr;
+      if (auto* pairs = entry.is_object()
+                            ? entry.as_object().if_contains("pairs")
+                            : nullptr;
           pairs && pairs->is_object())
         for (auto& [key, v] : pairs->as_object())
           labels[key] = v;

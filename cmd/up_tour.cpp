@@ -81,7 +81,8 @@ void print_tour(std::ostream& out, api_session& api, const tour_facts& f) {
       << "\nTour (in another terminal):\n"
       << "  export KUBECONFIG=" << f.kubeconfig << "\n"
       << "  kubectl get nodes -o wide\n"
-      << "  kubectl get pods -A -o wide          # controller + one agent per node\n"
+      << "  kubectl get pods -A -o wide          # controller + one agent per "
+         "node\n"
       << "  kubectl get debug,ping               # the samples\n"
       << "  kubectl describe debug node-inspector\n"
       << "  kubectl logs script-job -c debug     # the job-style script run\n"
@@ -89,7 +90,8 @@ void print_tour(std::ostream& out, api_session& api, const tour_facts& f) {
       << "  kubectl exec " << agent.name << " -c debug -- ls /scripts\n"
       << "\nTrigger an inspection run and read its overview:\n"
       << "  kubectl patch debug node-inspector --type merge \\\n"
-      << "    -p \"{\\\"spec\\\":{\\\"runAt\\\":\\\"$(date -u +%FT%TZ)\\\"}}\"\n"
+      << "    -p \"{\\\"spec\\\":{\\\"runAt\\\":\\\"$(date -u "
+         "+%FT%TZ)\\\"}}\"\n"
       << "  kubectl get debug node-inspector -o jsonpath='{.status.lastRun}'\n"
       << "  kubectl get configmap -l kubecombo.com/debugger=node-inspector\n"
       << "  kubectl get configmap node-inspector-<run-id> -o yaml\n"
@@ -101,7 +103,8 @@ void print_tour(std::ostream& out, api_session& api, const tour_facts& f) {
                     + "/metrics | grep ^pinger_   # pinger on " + agent.node
                     + "\n"
               : "  (the ping containers do not serve /metrics on " + mport
-                    + " in this build: enableMetrics does not reach them yet)\n")
+                    + " in this build: enableMetrics does not reach them "
+                      "yet)\n")
       << "  curl -s http://" << agent.ip
       << ":8090/metrics                  # debugger agent\n"
       << "  curl -s http://" << ctl.ip
@@ -110,7 +113,8 @@ void print_tour(std::ostream& out, api_session& api, const tour_facts& f) {
       << "\nBreak and repair a link:\n"
       << "  kubecombo link down " << other
       << "    # drops its traffic to the other nodes (nft in its namespace)\n"
-      << "  kubectl get events -w | grep Target   # TargetDown on the agents' pods\n"
+      << "  kubectl get events -w | grep Target   # TargetDown on the agents' "
+         "pods\n"
       << "  kubecombo link up " << other << "      # TargetUp\n"
       << "\nCtrl-C (or SIGTERM) stops everything; nothing is left behind.\n"
       << std::flush;
