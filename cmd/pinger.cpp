@@ -189,6 +189,7 @@ int run_pinger(const arguments& args) {
   opts.udp_echo_port = udp_echo_port;
   opts.enable_metrics = enable_metrics;
   opts.legacy_metrics = legacy_metrics;
+  opts.node_ip_check = node_ip_check;
   opts.port = port;
   opts.interval = per_probe * static_cast<double>(count);
   opts.kubeconfig = kubeconfig;

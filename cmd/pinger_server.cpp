@@ -199,6 +199,25 @@ int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
   live_session live(io, session);
   discovery_setup(acfg, live, opts);
   config_setup(acfg, live, session, opts);
+  if (opts.node_ip_check && !acfg.api)
+    KC_WARN("nodes",
+            "--enable-node-ip-check needs API access: no node targets");
+  if (opts.node_ip_check && acfg.api) {
+    agent::nodes_config n;
+    n.metrics = opts.enable_metrics ? &reg : nullptr;
+    n.slot_for = [&live](uint8_t proto,
+                         const std::string& label) -> std::optional<uint32_t> {
+      std::string error;
+      auto slot = live.put(proto, label, error);
+      if (!slot)
+        KC_WARN("nodes", "node {}: {}", label, error);
+      return slot;
+    };
+    n.release = [&live](uint8_t proto, uint32_t slot) {
+      live.drop(proto, slot);
+    };
+    acfg.nodes = std::move(n);
+  }
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::kc_types>();
   cfg.add_message_types<caf::id_block::kc_runtime>();

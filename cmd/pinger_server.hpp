@@ -20,6 +20,8 @@ struct pinger_server_options {
   bool enable_metrics = false;
   /// --legacy-metrics: upstream's series too (with --enable-metrics).
   bool legacy_metrics = false;
+  /// --enable-node-ip-check: every node's InternalIP is an ICMP target.
+  bool node_ip_check = false;
   int64_t port = 8080;
   /// Seconds per round, for the start line.
   double interval = 5;

@@ -64,6 +64,18 @@ pinger_agent::pinger_agent(caf::actor_system& sys, agent_config cfg)
          },
          restart_policy::permanent});
   }
+  if (cfg.nodes && cfg.api) {
+    auto ncfg = std::move(*cfg.nodes);
+    ncfg.api = cfg.api;
+    ncfg.targets = targets_;
+    root.children.push_back(
+        {"nodes",
+         [ncfg](caf::local_actor* parent, const child_context& ctx) {
+           return caf::actor_cast<caf::actor>(
+               parent->spawn(kc::agent::nodes, ncfg, ctx.entry));
+         },
+         restart_policy::permanent});
+  }
   if (cfg.config && cfg.api) {
     auto ccfg = std::move(*cfg.config);
     ccfg.api = cfg.api;

@@ -21,6 +21,7 @@
 #include "actors/agent/actor_cell.hpp"
 #include "actors/agent/config.hpp"
 #include "actors/agent/discovery.hpp"
+#include "actors/agent/nodes.hpp"
 #include "actors/agent/reporter.hpp"
 #include "actors/agent/targets.hpp"
 #include "actors/runtime/recorder.hpp"
@@ -51,6 +52,9 @@ struct agent_config {
   /// CONFIG from the own Pinger (its `api` and `targets` are filled in);
   /// nullopt = the flags are the configuration.
   std::optional<config_config> config;
+  /// NODES (`--enable-node-ip-check`; its `api` and `targets` are filled
+  /// in); nullopt = no node targets.
+  std::optional<nodes_config> nodes;
   /// Budget of the ordered shutdown.
   caf::timespan grace = std::chrono::seconds{5};
 };
