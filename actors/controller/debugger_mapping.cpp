@@ -59,28 +59,6 @@ void referencing(const object_cache& cache, const std::string& ns,
   }
 }
 
-// A DaemonSet's pod changed only in what no pass reads (conditions,
-// container statuses, IPs): the Debugger's status comes from its DaemonSet
-// and runs read only the pods' annotations and node names.
-bool daemonset_pod_noise(const json::object* before, const json::object* now) {
-  if (!before || !now)
-    return false;
-  auto field = [](const json::object& o, const char* part, const char* key) {
-    auto p = obj_at(o, part);
-    auto it = p ? p->find(key) : nullptr;
-    return p && it != p->end() ? &it->value() : nullptr;
-  };
-  auto same = [&](const char* part, const char* key) {
-    auto a = field(*before, part, key);
-    auto b = field(*now, part, key);
-    return (!a && !b) || (a && b && *a == *b);
-  };
-  return same("metadata", "annotations") && same("metadata", "labels")
-         && same("metadata", "deletionTimestamp")
-         && same("metadata", "ownerReferences") && same("spec", "nodeName")
-         && same("status", "phase");
-}
-
 } // namespace
 
 std::vector<object_key> map_debugger_event(object_cache& cache,
@@ -95,9 +73,6 @@ std::vector<object_key> map_debugger_event(object_cache& cache,
   } else if (ev.kind == configmaps_kind) {
     referencing(cache, ev.key.ns, ev.key.name, "configMap", out);
   } else if (obj && (ev.kind == pods_kind || ev.kind == daemonsets_kind)) {
-    if (ev.kind == pods_kind && debugger_of(*obj).empty()
-        && daemonset_pod_noise(previous.get(), ev.snapshot.get()))
-      return out; // not a Debugger's own pod: nothing any pass reads changed
     auto name = ev.kind == pods_kind ? debugger_of_pod(*obj) : debugger_of(*obj);
     if (!name.empty())
       out.push_back({ev.key.ns, name});

@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 
 #include <future>
+#include <thread>
 
 namespace kc::k8s {
 
@@ -32,6 +33,16 @@ api_client::~api_client() {
   }
   impl_->work.reset();
   impl_->io->stop();
+  if (impl_->thread.get_id() == std::this_thread::get_id()) {
+    // The last owner let go inside one of our own completions (e.g. a
+    // callback that held the client). A thread cannot join itself and the
+    // io_context cannot be destroyed from inside its run(): leave the
+    // stopped loop to end this thread and leak its state (this happens at
+    // shutdown only).
+    impl_->thread.detach();
+    (void)impl_.release();
+    return;
+  }
   if (impl_->thread.joinable())
     impl_->thread.join();
   impl_->pool.clear();
