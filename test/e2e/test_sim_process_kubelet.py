@@ -1,4 +1,4 @@
-# kc-test-labels: e2e root
+# kc-test-labels: e2e root nodenet
 """Acceptance of the process kubelet (ADR 0071) against
 `kubecombo sim --kubelet process --nodes 3` with the real kubectl: logs,
 ConfigMap volumes (and their refresh), restarts with a growing count,

@@ -1,4 +1,4 @@
-# kc-test-labels: e2e root
+# kc-test-labels: e2e root nodenet
 """More acceptance of the process kubelet (issue 7; ADRs 0071-0075) against
 `kubecombo sim --kubelet process --nodes 3` with the real kubectl:
 `kubectl logs -f`, a DaemonSet (one pod per node with its own NODE_NAME and
