@@ -13,6 +13,7 @@
 #include "cmd/debugger_metrics.hpp"
 #include "cmd/debugger_resident.hpp"
 #include "cmd/debugger_run.hpp"
+#include "cmd/debugger_scripts.hpp"
 #include "k8s/client/client_config.hpp"
 #include "probes/check_catalog.hpp"
 #include "telemetry/admin_server.hpp"
@@ -127,7 +128,8 @@ int run_debugger(const arguments& args) {
   flags.add("host-root", &host_root,
             "the host's root filesystem, given to checks as HOST_ROOT [/host]");
   flags.add("scripts-dir", &scripts_dir,
-            "the check library and user scripts (custom/) [/scripts]");
+            "the check library and user scripts (custom/; a custom-src/ is "
+            "copied into it at start) [/scripts]");
   flags.add("port", &port,
             "port of /metrics and /healthz; 0 disables the listener [8090]", 0,
             65535);
@@ -188,6 +190,10 @@ int run_debugger(const arguments& args) {
   ropts.cancel = &stop.stop;
   cfg.runner = ropts;
 
+  // The ConfigMap's scripts (read-only at custom-src) are copied into the
+  // writable custom/, where their errlogs go (ADR 0045).
+  if (auto line = debugger::copy_user_scripts(scripts_dir); !line.empty())
+    std::cout << line << std::endl;
   // The errlog folders exist from the agent's start.
   auto all = checks::builtin_categories;
   all.push_back("custom");

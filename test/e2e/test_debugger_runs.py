@@ -244,6 +244,10 @@ def check_reports(sim, ns, pods, run, expected, hang):
         assert rep["failed"] == 1 and rep["unknown"] == (1 if hang else 0), rep
         # One log line per check, then the errlogs of the failed checks only.
         log = logs(sim, ns, pod["metadata"]["name"])
+        # The ConfigMap (read-only at custom-src) was copied into the
+        # writable /scripts/custom at the agent's start (ADR 0045).
+        copied = r"^custom scripts: %d copied from /scripts/custom-src to /scripts/custom$"
+        assert re.search(copied % (3 if hang else 2), log, re.M), log
         done = re.search(r"^run %s done: .*$" % run, log, re.M)
         assert done, log
         body = log[log.rindex("run %s: " % run):done.end()]
@@ -259,6 +263,8 @@ def check_reports(sim, ns, pods, run, expected, hang):
                                   "--", "cat", path))
             failed = re.findall(r"^=== (\S+) (PROBLEM|UNKNOWN)", text, re.M)
             want = ["custom/hang.sh"] if "/custom/" in path else None
+            if want:  # the contract path, not a fallback
+                assert path == "/scripts/custom/errlog/%s.log" % run, path
             assert len(failed) == 1, text
             if want:
                 assert [f[0] for f in failed] == want, text
@@ -347,11 +353,19 @@ def test_runs_report_exactly_the_errors_of_each_node(psim, ctl):
         "--from-literal=hang.sh=" + HANG % tag)))
     api(sim, "PUT", "/api/v1/namespaces/%s/configmaps/%s" % (ns, name + "-scripts"), cm)
 
-    def hang_mounted():
-        return all("hang.sh" in ok(sim.kubectl("exec", "-n", ns, p["metadata"]["name"], "-c",
-                                               "debug", "--", "ls", "/scripts/custom"))
-                   for p in agent_pods(sim, ns, name))
-    simlib.wait_until(hang_mounted, timeout=60, interval=1.0, what="hang.sh mounted")
+    # The changed ConfigMap rolls the agents (template hash); each new agent
+    # copies it into /scripts/custom at start (an old pod may vanish meanwhile).
+    def hang_copied():
+        pods = agent_pods(sim, ns, name)
+        if len(pods) != 3:
+            return False
+        for p in pods:
+            rc, out, _ = sim.kubectl("exec", "-n", ns, p["metadata"]["name"], "-c", "debug",
+                                     "--", "ls", "/scripts/custom")
+            if rc != 0 or "hang.sh" not in out.split():
+                return False
+        return True
+    simlib.wait_until(hang_copied, timeout=90, interval=1.0, what="hang.sh copied")
     started = time.monotonic()
     time.sleep(1.1)  # run ids have second precision
     set_run_at(sim, ns, name)

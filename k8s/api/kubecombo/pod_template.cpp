@@ -106,7 +106,9 @@ json::object debug_container(const object_meta& meta, const debugger_spec& s) {
     for (auto& m : sys_mounts)
       mounts.push_back(mount(m.name, m.path, true));
   if (s.uses_config_map())
-    mounts.push_back(mount(scripts_volume, "/scripts/custom", true));
+    // Read-only; the agent copies it into the writable /scripts/custom at
+    // start, so custom errlogs land at /scripts/custom/errlog (ADR 0045).
+    mounts.push_back(mount(scripts_volume, "/scripts/custom-src", true));
   json::object quantities{{"cpu", s.cpu}, {"memory", s.memory}};
   json::object security{{"runAsUser", 0}};
   if (s.enable_sys)

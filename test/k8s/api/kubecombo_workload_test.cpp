@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(pod_shape_troubleshooting_and_job_style) {
   BOOST_TEST(has_mount(*debug, "/sys/fs/cgroup"));
   BOOST_TEST(has_mount(*debug, "/var/log/journal"));
   BOOST_TEST(debug->at("securityContext").at("privileged") == true);
-  // Job style: user scripts at /scripts/custom, the pod completes.
+  // Job style: user scripts from the ConfigMap, the pod completes.
   auto cm = config_map("echo hi");
   auto job = make(
       debugger(
@@ -168,7 +168,13 @@ BOOST_AUTO_TEST_CASE(pod_shape_troubleshooting_and_job_style) {
       "subnet":"ovn-default"})"),
       nullptr, &cm);
   BOOST_TEST(pod_spec(job).at("restartPolicy") == "Never");
-  BOOST_TEST(has_mount(*container(job, "debug"), "/scripts/custom"));
+  // The ConfigMap at custom-src (the agent copies it into the writable
+  // /scripts/custom at start, where the errlogs go).
+  BOOST_TEST(has_mount(*container(job, "debug"), "/scripts/custom-src"));
+  BOOST_TEST(!has_mount(*container(job, "debug"), "/scripts/custom"));
+  for (auto& m : container(job, "debug")->at("volumeMounts").as_array())
+    if (str_at(m.as_object(), "mountPath") == "/scripts/custom-src")
+      BOOST_TEST(m.at("readOnly") == true);
   BOOST_TEST(job.object.at("metadata")
                  .at("annotations")
                  .at("ovn.kubernetes.io/logical_switch")
