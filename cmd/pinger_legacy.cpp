@@ -21,6 +21,8 @@ struct legacy_metrics::impl {
   telemetry::family<telemetry::histogram>*dns_latency, *pod_latency,
       *external_latency;
   telemetry::family<telemetry::counter>*pod_lost, *pod_count, *external_lost;
+  telemetry::family<telemetry::histogram>* node_latency;
+  telemetry::family<telemetry::counter>*node_lost, *node_count;
 };
 
 legacy_metrics::legacy_metrics(telemetry::registry& reg)
@@ -52,6 +54,19 @@ legacy_metrics::legacy_metrics(telemetry::registry& reg)
   m.pod_count = &reg.add_counter_family("pinger_pod_ping_count_total",
                                         "The total count for pod peer ping",
                                         pod_labels);
+  std::vector<std::string> node_labels{"src_node_name", "src_node_ip",
+                                       "src_pod_ip", "target_node_name",
+                                       "target_node_ip"};
+  m.node_latency
+      = &reg.add_histogram_family("pinger_node_ping_latency_ms",
+                                  "The latency ms histogram for pod ping node",
+                                  node_labels, {.25, .5, 1, 2, 5, 10, 30});
+  m.node_lost = &reg.add_counter_family("pinger_node_ping_lost_total",
+                                        "The lost count for pod ping node",
+                                        node_labels);
+  m.node_count = &reg.add_counter_family("pinger_node_ping_count_total",
+                                         "The total count for pod ping node",
+                                         node_labels);
   std::vector<std::string> ext_labels{"src_node_name", "src_node_ip",
                                       "src_pod_ip", "target_address"};
   m.external_latency = &reg.add_histogram_family(
@@ -66,7 +81,7 @@ legacy_metrics::legacy_metrics(telemetry::registry& reg)
 legacy_metrics::~legacy_metrics() = default;
 
 void legacy_metrics::observe(probes::protocol p, const std::string& label,
-                             bool peer, const probes::probe_result& r) {
+                             uint8_t kind, const probes::probe_result& r) {
   auto& m = *impl_;
   bool ok = r.result == probes::outcome::ok;
   double ms = static_cast<double>(r.rtt_ns) / 1e6;
@@ -79,7 +94,16 @@ void legacy_metrics::observe(probes::protocol p, const std::string& label,
   }
   if (p != probes::protocol::icmp)
     return; // upstream had no TCP/UDP series
-  if (peer) {
+  if (kind == 2) {
+    std::vector<std::string> l{m.node, m.host_ip, m.pod_ip, "", label};
+    m.node_count->with(l)->inc();
+    if (ok)
+      m.node_latency->with(l)->observe(ms);
+    else
+      m.node_lost->with(l)->inc();
+    return;
+  }
+  if (kind == 1) {
     std::vector<std::string> l{m.node, m.host_ip, m.pod_ip, "", "", label};
     m.pod_count->with(l)->inc();
     if (ok)

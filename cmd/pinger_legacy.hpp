@@ -7,8 +7,8 @@
 // latency histogram; P5 — src_pod_ip is POD_IP, never the pod name; P7 — a
 // failed probe is never observed as latency 0; count counters add one per
 // probe (we probe one packet at a time, upstream added 3 per round).
-// External = ICMP flag/Pinger targets, pod = discovered peers. Node series
-// are not exported (no node targets yet).
+// External = ICMP flag/Pinger targets, pod = discovered peers, node = node
+// InternalIPs (--enable-node-ip-check; P6: their loss is counted).
 
 #include "probes/result.hpp"
 
@@ -27,8 +27,9 @@ public:
   /// Registers the families; labels from NODE_NAME, HOST_IP, POD_IP.
   explicit legacy_metrics(telemetry::registry& reg);
   ~legacy_metrics();
-  /// One finished probe of the target `label`; `peer` = a discovered pod.
-  void observe(probes::protocol p, const std::string& label, bool peer,
+  /// One finished probe of the target `label`; `kind` 0 = listed, 1 = a
+  /// discovered pod, 2 = a node.
+  void observe(probes::protocol p, const std::string& label, uint8_t kind,
                const probes::probe_result& r);
 
 private:

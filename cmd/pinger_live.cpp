@@ -17,14 +17,14 @@ struct put_reply {
 };
 
 put_reply put_now(pinger_session& s, uint8_t proto, const std::string& label,
-                  bool peer) {
+                  uint8_t kind) {
   put_reply r;
   probes::target_spec spec;
   if (proto >= 4
       || !probes::parse_target(static_cast<probes::protocol>(proto), label,
                                spec, r.error))
     return r;
-  r.slot = s.put(spec, r.error, peer);
+  r.slot = s.put(spec, r.error, kind);
   return r;
 }
 
@@ -35,7 +35,7 @@ live_session::live_session(boost::asio::io_context& io, pinger_session& session)
 
 std::optional<uint32_t> live_session::put(uint8_t proto,
                                           const std::string& label,
-                                          std::string& error, bool peer) {
+                                          std::string& error, uint8_t kind) {
   std::shared_ptr<std::promise<put_reply>> done;
   {
     std::lock_guard<std::mutex> guard{mtx_};
@@ -44,13 +44,13 @@ std::optional<uint32_t> live_session::put(uint8_t proto,
       return std::nullopt;
     }
     if (!running_) {
-      auto r = put_now(session_, proto, label, peer);
+      auto r = put_now(session_, proto, label, kind);
       error = r.error;
       return r.slot;
     }
     done = std::make_shared<std::promise<put_reply>>();
-    boost::asio::post(io_, [this, done, proto, label, peer] {
-      done->set_value(put_now(session_, proto, label, peer));
+    boost::asio::post(io_, [this, done, proto, label, kind] {
+      done->set_value(put_now(session_, proto, label, kind));
     });
   }
   auto f = done->get_future();

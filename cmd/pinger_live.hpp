@@ -22,7 +22,7 @@ public:
   /// Adds (or resumes) the target `label` of `proto`; returns its slot, or
   /// nullopt and one error line.
   std::optional<uint32_t> put(uint8_t proto, const std::string& label,
-                              std::string& error, bool peer = false);
+                              std::string& error, uint8_t kind = 0);
   /// Stops probing `slot` of `proto`.
   void drop(uint8_t proto, uint32_t slot);
   /// New interval and timeout for every engine.

@@ -72,7 +72,7 @@ void discovery_setup(agent::agent_config& acfg, live_session& live,
   d.slot_for = [&live](uint8_t proto,
                        const std::string& label) -> std::optional<uint32_t> {
     std::string error;
-    auto slot = live.put(proto, label, error, true);
+    auto slot = live.put(proto, label, error, 1);
     if (!slot)
       KC_WARN("discovery", "peer {}: {}", label, error);
     return slot;
@@ -208,7 +208,7 @@ int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
     n.slot_for = [&live](uint8_t proto,
                          const std::string& label) -> std::optional<uint32_t> {
       std::string error;
-      auto slot = live.put(proto, label, error);
+      auto slot = live.put(proto, label, error, 2);
       if (!slot)
         KC_WARN("nodes", "node {}: {}", label, error);
       return slot;

@@ -19,7 +19,7 @@ struct pinger_session::entry {
   target_stats stats;
   std::string error; // unresolvable: never probed
   uint32_t slot = 0;
-  bool peer = false; // a discovered pod (legacy metrics)
+  uint8_t kind = 0; // 0 listed, 1 peer pod, 2 node (legacy metrics)
   telemetry::family<telemetry::gauge>::handle up, loss;
 };
 
@@ -102,7 +102,7 @@ probe_engine* pinger_session::engine(protocol p) {
 std::string pinger_session::add(const target_spec& spec) {
   std::string label = spec.text;
   entries_.push_back(
-      {label, spec.proto, target_stats(cfg_.stats), {}, 0, false, {}, {}});
+      {label, spec.proto, target_stats(cfg_.stats), {}, 0, 0, {}, {}});
   auto& e = entries_.back();
   auto fail = [&](std::string why) {
     e.error = std::string(flag_of(spec.proto)) + ": " + why;
@@ -183,11 +183,11 @@ std::vector<std::string> pinger_session::start(std::function<void()> done) {
 }
 
 std::optional<uint32_t> pinger_session::put(const target_spec& spec,
-                                            std::string& error, bool peer) {
+                                            std::string& error, uint8_t kind) {
   for (auto& e : entries_)
     if (e.proto == spec.proto && e.label == spec.text && e.error.empty()) {
       engine(spec.proto)->resume(e.slot);
-      e.peer = peer;
+      e.kind = kind;
       return e.slot;
     }
   bool fresh_engine = engine_exists(spec.proto) == false;
@@ -256,7 +256,7 @@ void pinger_session::on_results(protocol proto,
     }
     if (legacy && r.slot < map.size()) {
       auto& e = entries_[map[r.slot]];
-      legacy->observe(proto, e.label, e.peer, r);
+      legacy->observe(proto, e.label, e.kind, r);
     }
     if (forward)
       continue; // the TARGET actors own statistics and state

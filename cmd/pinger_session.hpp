@@ -56,7 +56,7 @@ public:
   /// if it is the first target of it. Returns the slot, or nullopt and the
   /// error line (unresolvable, ICMP disabled, ...).
   std::optional<uint32_t> put(const probes::target_spec& spec,
-                              std::string& error, bool peer = false);
+                              std::string& error, uint8_t kind = 0);
   /// Stops probing the target in `slot` (put() of its label resumes it).
   void drop(probes::protocol p, uint32_t slot);
   /// New interval and timeout for every engine (rebased, ADR 0023).
