@@ -50,23 +50,6 @@ pod_facts first_pod(api_session& api, const std::string& ns,
   return f;
 }
 
-/// True if something accepts TCP connections on ip:port within ~1 s (a
-/// node address on our own bridge).
-bool listening(const std::string& ip, int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  timeval tv{1, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  bool ok = ::inet_pton(AF_INET, ip.c_str(), &a.sin_addr) == 1
-            && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
 } // namespace
 
 void print_tour(std::ostream& out, api_session& api, const tour_facts& f) {
@@ -98,13 +81,8 @@ void print_tour(std::ostream& out, api_session& api, const tour_facts& f) {
       << "  kubectl exec " << agent.name
       << " -c debug -- cat /scripts/net/errlog/<run-id>.log\n"
       << "\nMetrics (node addresses are reachable from this machine):\n"
-      << (listening(agent.ip, pinger_metrics_port)
-              ? "  curl -s http://" + agent.ip + ":" + mport
-                    + "/metrics | grep ^pinger_   # pinger on " + agent.node
-                    + "\n"
-              : "  (the ping containers do not serve /metrics on " + mport
-                    + " in this build: enableMetrics does not reach them "
-                      "yet)\n")
+      << "  curl -s http://" + agent.ip + ":" + mport
+             + "/metrics | grep ^pinger_   # pinger on " + agent.node + "\n"
       << "  curl -s http://" << agent.ip
       << ":8090/metrics                  # debugger agent\n"
       << "  curl -s http://" << ctl.ip

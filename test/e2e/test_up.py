@@ -346,6 +346,11 @@ def test_metrics_reachable(up):
     ctl = up.json("get", "pods", "-n", "kubecombo-system")["items"][0]
     text = _metrics(ctl["status"]["podIP"] + ":8080")
     assert "kubecombo_leader" in text, text[:2000]
+    # The sample Pinger has enableMetrics and metricsPort 9080: each agent's
+    # ping container serves the pinger_ series there.
+    for ip in ("198.18.0.11", "198.18.0.12", "198.18.0.13"):
+        text = _metrics(ip + ":9080")
+        assert "pinger_" in text, text[:2000]
 
 
 def _ping(ns, addr):

@@ -138,6 +138,8 @@ json::object ping_container(const object_meta& meta, const debugger_spec& s,
   env.push_back(value_env("HOST_NETWORK", bool_text(s.host_network)));
   env.push_back(value_env("PINGER_NAME", s.pinger));
   json::array args{"--mode=server", "--port=" + std::to_string(p.metrics_port)};
+  if (p.enable_metrics)
+    args.push_back("--enable-metrics");
   if (s.is_daemonset()) {
     args.push_back(json::string("--ds-name=" + meta.name));
     args.push_back(json::string("--ds-namespace=" + meta.namespace_));

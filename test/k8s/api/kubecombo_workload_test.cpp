@@ -137,6 +137,24 @@ BOOST_AUTO_TEST_CASE(daemonset_shape) {
   BOOST_TEST(!has_mount(*ping, "/var/run/openvswitch")); // up:W13
 }
 
+BOOST_AUTO_TEST_CASE(ping_metrics_listener_follows_enable_metrics) {
+  auto d = debugger(R"({"enablePinger":true,"pinger":"p1"})");
+  auto has_arg = [](const desired_workload& w, const std::string& arg) {
+    for (auto& a : container(w, "ping")->at("args").as_array())
+      if (a == arg.c_str())
+        return true;
+    return false;
+  };
+  auto off = pinger();
+  auto on = pinger();
+  on["spec"].as_object()["enableMetrics"] = true;
+  auto w_off = make(d, &off), w_on = make(d, &on);
+  BOOST_TEST(!has_arg(w_off, "--enable-metrics"));
+  BOOST_TEST(has_arg(w_on, "--enable-metrics"));
+  BOOST_TEST(has_arg(w_on, "--port=9100"));
+  BOOST_TEST(w_on.hash != w_off.hash); // turning metrics on rolls the agents
+}
+
 BOOST_AUTO_TEST_CASE(pod_shape_troubleshooting_and_job_style) {
   auto d = debugger(
       R"({"workloadType":"pod","nodeName":"node-2","hostNetwork":true,
