@@ -84,7 +84,7 @@ CASES = {
                    "configMap": "fields-scripts"},
                   lambda w: _assert(any((v.get("configMap") or {}).get("name") ==
                                         "fields-scripts" for v in pod_spec(w)["volumes"])
-                                    and any(m["mountPath"] == "/scripts/custom" for m in
+                                    and any(m["mountPath"] == "/scripts/custom-src" for m in
                                             _container(w, "debug")["volumeMounts"])
                                     and pod_spec(w)["restartPolicy"] == "Never")),
     "nodename": ({"workloadType": "pod", "nodeName": NODE},
