@@ -71,17 +71,7 @@ void fill(std::bitset<N>& bits, std::string_view field, int lo, int hi,
 std::optional<cron_sets> parse(std::string_view text) {
   if (!check_cron(text).empty())
     return std::nullopt;
-  std::vector<std::string_view> f;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
-      ++i;
-    size_t start = i;
-    while (i < text.size() && text[i] != ' ' && text[i] != '\t')
-      ++i;
-    if (i > start)
-      f.push_back(text.substr(start, i - start));
-  }
+  auto f = cron_fields(text);
   static constexpr std::array<std::string_view, 12> months{
       "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
       "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};

@@ -283,9 +283,7 @@ int cron_value(std::string_view v, int lo, int hi,
 
 } // namespace
 
-std::string check_cron(std::string_view text) {
-  constexpr auto forms = "must be a 5-field cron expression (minute hour "
-                         "day-of-month month day-of-week), e.g. \"0 3 * * *\"";
+std::vector<std::string_view> cron_fields(std::string_view text) {
   std::vector<std::string_view> fields;
   size_t i = 0;
   while (i < text.size()) {
@@ -297,6 +295,13 @@ std::string check_cron(std::string_view text) {
     if (i > start)
       fields.push_back(text.substr(start, i - start));
   }
+  return fields;
+}
+
+std::string check_cron(std::string_view text) {
+  constexpr auto forms = "must be a 5-field cron expression (minute hour "
+                         "day-of-month month day-of-week), e.g. \"0 3 * * *\"";
+  auto fields = cron_fields(text);
   if (fields.size() != 5)
     return std::string(forms) + "; found " + std::to_string(fields.size())
            + " fields";

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kc::k8s::kubecombo {
 
@@ -25,6 +26,9 @@ std::optional<int64_t> parse_duration_ms(std::string_view text,
 /// allowed) or epoch seconds ("1795881600"), as epoch seconds.
 std::optional<int64_t> parse_run_at(std::string_view text,
                                     std::string* why = nullptr);
+
+/// The whitespace-separated fields of a cron expression (views into `text`).
+std::vector<std::string_view> cron_fields(std::string_view text);
 
 /// A 5-field cron expression (minute hour day-of-month month day-of-week;
 /// '*', lists, ranges, steps, 3-letter month and day names). Returns "" when
