@@ -12,6 +12,8 @@ import time
 
 import pytest
 
+from pingerlib import free_port, scrape_until, tcp_listener  # noqa: F401 (fixture)
+
 KC = os.environ.get("KUBECOMBO", "kubecombo")
 IS_ROOT = os.geteuid() == 0
 
@@ -27,24 +29,6 @@ def line_for(out, target):
         if re.match(r"^(ok|FAILED)\s+\w+\s+" + re.escape(target) + r"\s", line):
             return line
     raise AssertionError(f"no line for {target} in:\n{out}")
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-@pytest.fixture
-def tcp_listener():
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", 0))
-    s.listen(64)
-    yield s.getsockname()[1]
-    s.close()
 
 
 def test_help_and_bad_flags():
@@ -218,18 +202,9 @@ def test_server_metrics_are_promtool_clean_and_bounded(tcp_listener):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
-        text = ""
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                text = urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-                if 'pinger_target_up{protocol="tcp"' in text and \
-                        'result="refused"' in text:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
+        text = scrape_until(
+            port, lambda t: 'pinger_target_up{protocol="tcp"' in t and
+            'result="refused"' in t, 10)
         health = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",
                                         timeout=2)
         assert health.status == 200
@@ -258,7 +233,6 @@ def test_legacy_metrics_upstream_names_with_bugs_fixed():
     """--legacy-metrics adds upstream's series (reference §6.8): P4 — a failing
     DNS lookup is unhealthy (not overwritten by healthy) and adds no latency;
     P5 — src_pod_ip is POD_IP, not the pod name."""
-    import urllib.request
     silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     silent.bind(("127.0.0.1", 0))
     port = free_port()
@@ -272,18 +246,9 @@ def test_legacy_metrics_upstream_names_with_bugs_fixed():
          "--dnslookup", "x.kc.test@127.0.0.1:%d" % silent.getsockname()[1]],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
-        text = ""
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            try:
-                text = urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-                if 'pinger_dns_unhealthy{nodeName="node-a"} 1' in text and \
-                        "pinger_external_ping_latency_ms_count" in text:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
+        text = scrape_until(
+            port, lambda t: 'pinger_dns_unhealthy{nodeName="node-a"} 1' in t and
+            "pinger_external_ping_latency_ms_count" in t, 15)
     finally:
         server.send_signal(signal.SIGTERM)
         out, _ = server.communicate(timeout=10)
@@ -307,7 +272,6 @@ def test_server_bad_input_and_no_net_raw(tcp_listener):
     """Server mode: each malformed entry and the out-of-range port named in
     one line, ICMP disabled once without CAP_NET_RAW, the good TCP target
     probed and up, and the agent keeps running."""
-    import urllib.request
     with open("/proc/sys/net/ipv4/ping_group_range") as f:
         if f.read().split() != ["1", "0"]:
             pytest.skip("unprivileged ICMP is allowed here; cannot test the "
@@ -323,23 +287,14 @@ def test_server_bad_input_and_no_net_raw(tcp_listener):
          "--tcpping", f"127.0.0.1:{tcp_listener}, bad ,127.0.0.1:70000"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
-        text = ""
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            try:
-                text = urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-                if f'pinger_target_up{{protocol="tcp",target="127.0.0.1:{tcp_listener}"}} 1' in text:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
+        want = f'pinger_target_up{{protocol="tcp",target="127.0.0.1:{tcp_listener}"}} 1'
+        text = scrape_until(port, lambda t: want in t, 15)
         assert server.poll() is None
     finally:
         server.send_signal(signal.SIGTERM)
         out, _ = server.communicate(timeout=10)
     assert server.returncode == 0, out
-    assert f'pinger_target_up{{protocol="tcp",target="127.0.0.1:{tcp_listener}"}} 1' in text, out
+    assert want in text, out
     lines = out.splitlines()
     assert len([l for l in lines if '"bad"' in l and "--tcpping" in l]) == 1, out
     assert len([l for l in lines if "127.0.0.1:70000" in l and "1..65535" in l]) == 1, out
