@@ -9,7 +9,6 @@ Namespaces, processes, nft tables and temp files are removed even on failure.
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simlib  # noqa: E402
 from netnslib import sh, veth_pair  # noqa: E402
+from pingerlib import stop  # noqa: E402
 
 KC = os.environ.get("KUBECOMBO", "kubecombo")
 
@@ -149,12 +149,7 @@ def test_blackholed_target_down_event_and_recovery(net, sim, tmp_path):
         assert ev[0]["type"] == "Normal"
         assert f"{DEAD} icmp down → up" in ev[0]["message"]
     finally:
-        agent.send_signal(signal.SIGTERM)
-        try:
-            agent.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            agent.kill()
-            agent.wait(timeout=5)
+        stop(agent)
     text = log.read_text()
     assert agent.returncode == 0, text
     assert f"{LIVE} icmp" not in text, "the live path flapped:\n" + text
@@ -184,10 +179,5 @@ def test_no_api_no_crash_and_lines_still_logged(net, tmp_path):
             log.read_text()
         assert agent.poll() is None, log.read_text()
     finally:
-        agent.send_signal(signal.SIGTERM)
-        try:
-            agent.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            agent.kill()
-            agent.wait(timeout=5)
+        stop(agent)
     assert agent.returncode == 0, log.read_text()

@@ -8,14 +8,11 @@ the `kubecombo.com/pinger-summary` annotation on the own Pod follows.
 """
 import json
 import os
-import signal
-import socket
 import subprocess
 import urllib.request
 
-import pytest
-
 import simlib
+from pingerlib import free_port, stop, tcp_listener  # noqa: F401 (fixture)
 
 KC = os.environ.get("KUBECOMBO", "kubecombo")
 SRC = os.environ.get("KC_SOURCE_DIR",
@@ -46,24 +43,6 @@ def up_series(text, proto):
     return out
 
 
-def closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-@pytest.fixture
-def listener():
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", 0))
-    s.listen(64)
-    yield s.getsockname()[1]
-    s.close()
-
-
 def summary(sim):
     rc, out, _ = sim.kubectl("get", "pod", "me", "-o", "json")
     if rc != 0:
@@ -79,7 +58,7 @@ def patch(sim, spec):
     assert rc == 0, err
 
 
-def test_pinger_edits_apply_live(listener, tmp_path):
+def test_pinger_edits_apply_live(tcp_listener, tmp_path):
     sim = simlib.Sim(KC, nodes=0).start()
     proc = None
     log_path = tmp_path / "pinger.log"
@@ -89,7 +68,7 @@ def test_pinger_edits_apply_live(listener, tmp_path):
         assert rc == 0, err
         simlib.wait_until(lambda: sim.kubectl("get", "pingers")[0] == 0,
                           timeout=20, what="the Pinger CRD served")
-        live = "127.0.0.1:%d" % listener
+        live = "127.0.0.1:%d" % tcp_listener
         doc = {"apiVersion": "vpn-gw.kubecombo.com/v1", "kind": "Pinger",
                "metadata": {"name": "p1", "namespace": "default"},
                "spec": {"image": "kubecombo:dev", "tcpPing": live,
@@ -117,7 +96,7 @@ def test_pinger_edits_apply_live(listener, tmp_path):
         assert "config" in names, names
         assert "target/tcp/" + live in names
         # 2. Edit: the live target goes, a closed port comes (and goes down).
-        closed = "127.0.0.1:%d" % closed_port()
+        closed = "127.0.0.1:%d" % free_port()
         patch(sim, {"tcpPing": closed, "failureThreshold": 2})
         simlib.wait_until(
             lambda: up_series(metrics(port), "tcp") == {closed: 0.0},
@@ -144,13 +123,7 @@ def test_pinger_edits_apply_live(listener, tmp_path):
         text = log_path.read_text()
         assert "count 4" in text, text
     finally:
-        if proc is not None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+        stop(proc)
         sim.stop()
         sim.cleanup()
     assert proc.returncode == 0, log_path.read_text()

@@ -6,13 +6,13 @@ pod, not unready ones) and show in /debug/actors and /metrics; peers that
 appear later are probed at once, departed ones dropped."""
 import json
 import os
-import signal
 import subprocess
 import urllib.request
 
 import pytest
 
 import simlib
+from pingerlib import stop
 
 KC = os.environ.get("KUBECOMBO", "kubecombo")
 
@@ -82,12 +82,6 @@ def test_ready_peers_become_icmp_targets():
         assert "target/icmp/127.0.0.3" not in names
         assert "target/icmp/127.0.0.5" in names
     finally:
-        if proc is not None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+        stop(proc)
         sim.stop()
         sim.cleanup()

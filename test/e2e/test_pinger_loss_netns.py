@@ -10,7 +10,6 @@ must be within ±5 points of 10 %, and the clean target never leaves `up`.
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from netnslib import sh, veth_pair  # noqa: E402
+from pingerlib import stop  # noqa: E402
 
 KC = os.environ.get("KUBECOMBO", "kubecombo")
 
@@ -98,12 +98,7 @@ def test_ten_percent_loss_is_reported_within_five_points(tmp_path):
             assert loss[CLEAN] <= 0.02, loss
             assert up[CLEAN] == 1, up
         finally:
-            agent.send_signal(signal.SIGTERM)
-            try:
-                agent.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                agent.kill()
-                agent.wait(timeout=5)
+            stop(agent)
         text = log.read_text()
         assert agent.returncode == 0, text
         assert "%s icmp" % CLEAN not in text, "the clean path flapped:\n" + text

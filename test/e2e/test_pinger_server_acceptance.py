@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -21,19 +20,14 @@ import urllib.request
 
 import pytest
 
+import simlib
+from pingerlib import free_port, stop
+
 KC = os.environ.get("KUBECOMBO", "kubecombo")
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("dnsmasq"),
     reason="SKIP: needs root and dnsmasq (dnsmasq on 127.0.0.x)")
-
-
-def free_port(kind=socket.SOCK_STREAM, host="127.0.0.1"):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind((host, 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def http(url):
@@ -45,14 +39,7 @@ def http(url):
 
 
 def wait(pred, timeout, what):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = pred()
-        if last:
-            return last
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for %s (last: %r)" % (what, last))
+    return simlib.wait_until(pred, timeout=timeout, interval=0.2, what=what)
 
 
 def up(text, proto, target):
@@ -101,16 +88,6 @@ class UdpEcho:
         self.stop = True
         self.thread.join(timeout=5)
         self.sock.close()
-
-
-def stop(p):
-    if p is not None and p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=5)
 
 
 def test_tcp_udp_dns_and_a_real_prometheus(tmp_path):
