@@ -1,5 +1,6 @@
 #include "actors/agent/config.hpp"
 
+#include "actors/agent/agent_informer.hpp"
 #include "actors/runtime/informer.hpp"
 #include "k8s/api/kubecombo/formats.hpp"
 #include "k8s/api/kubecombo/spec.hpp"
@@ -148,17 +149,12 @@ caf::behavior config(caf::stateful_actor<config_state>* self, config_config cfg,
   st.entry = std::move(entry);
   if (!st.cfg.book)
     st.cfg.book = std::make_shared<config_book>();
-  runtime::informer_config icfg;
-  icfg.kind = "pinger";
-  icfg.resource
-      = {"vpn-gw.kubecombo.com", "v1", "pingers", true, st.cfg.ns, "", ""};
-  icfg.field_selector = "metadata.name=" + st.cfg.name;
-  icfg.client = st.cfg.api;
-  icfg.subscribers = {caf::actor_cast<caf::actor>(self)};
-  icfg.metrics = st.cfg.metrics;
   // Linked: a failed informer (403) takes CONFIG down; its supervisor
   // restarts both; the book keeps the last good configuration.
-  self->spawn<caf::linked>(runtime::informer, std::move(icfg));
+  spawn_linked_informer(
+      self, "pinger",
+      {"vpn-gw.kubecombo.com", "v1", "pingers", true, st.cfg.ns, "", ""},
+      st.cfg.api, st.cfg.metrics, "", "metadata.name=" + st.cfg.name);
   self->delayed_send(self, st.cfg.resync, atom::tick_v);
   update_entry(self);
   return {

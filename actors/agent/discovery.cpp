@@ -1,5 +1,6 @@
 #include "actors/agent/discovery.hpp"
 
+#include "actors/agent/agent_informer.hpp"
 #include "actors/agent/peers.hpp"
 #include "actors/runtime/informer.hpp"
 #include "messages/runtime_types.hpp"
@@ -131,16 +132,12 @@ caf::behavior discovery(caf::stateful_actor<discovery_state>* self,
   st.entry = std::move(entry);
   if (!st.cfg.book)
     st.cfg.book = std::make_shared<peer_book>();
-  runtime::informer_config icfg;
-  icfg.kind = "peers";
-  icfg.resource = {"", "v1", "pods", true, st.cfg.ns, "", ""};
-  icfg.label_selector = peer_selector(st.cfg.debugger);
-  icfg.client = st.cfg.api;
-  icfg.subscribers = {caf::actor_cast<caf::actor>(self)};
-  icfg.metrics = st.cfg.metrics;
   // Linked: a failed informer (403) takes DISCOVERY down; its supervisor
   // restarts both, and the book keeps the peers meanwhile.
-  self->spawn<caf::linked>(runtime::informer, std::move(icfg));
+  spawn_linked_informer(self, "peers",
+                        {"", "v1", "pods", true, st.cfg.ns, "", ""},
+                        st.cfg.api, st.cfg.metrics,
+                        peer_selector(st.cfg.debugger));
   {
     // A restarted TARGETS or DISCOVERY: bring the known peers back.
     std::lock_guard<std::mutex> guard{st.cfg.book->mtx};

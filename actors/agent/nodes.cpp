@@ -1,5 +1,6 @@
 #include "actors/agent/nodes.hpp"
 
+#include "actors/agent/agent_informer.hpp"
 #include "actors/runtime/informer.hpp"
 #include "messages/runtime_types.hpp"
 #include "telemetry/logging.hpp"
@@ -102,13 +103,8 @@ caf::behavior nodes(caf::stateful_actor<nodes_state>* self, nodes_config cfg,
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.entry = std::move(entry);
-  runtime::informer_config icfg;
-  icfg.kind = "nodes";
-  icfg.resource = {"", "v1", "nodes", false, "", "", ""};
-  icfg.client = st.cfg.api;
-  icfg.subscribers = {caf::actor_cast<caf::actor>(self)};
-  icfg.metrics = st.cfg.metrics;
-  self->spawn<caf::linked>(runtime::informer, std::move(icfg));
+  spawn_linked_informer(self, "nodes", {"", "v1", "nodes", false, "", "", ""},
+                        st.cfg.api, st.cfg.metrics);
   return {
       [self](const resource_event& ev) {
         if (self->state.entry)
