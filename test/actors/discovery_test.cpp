@@ -6,12 +6,9 @@
 // unready or is deleted is removed; an API that answers 503 at start is
 // retried (no crash) and the peers arrive once it answers.
 
-#include "actors/agent/actor_cell.hpp"
 #include "actors/agent/discovery.hpp"
-#include "actors/agent/targets.hpp"
 #include "k8s/client/request_builder.hpp"
 #include "k8s/sim/fault.hpp"
-#include "messages/pinger_agent_types.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -20,7 +17,7 @@
 #include <atomic>
 #include <optional>
 
-#include "test/actors/support/sim_fixture.hpp"
+#include "test/actors/support/targets_fixture.hpp"
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
@@ -29,18 +26,8 @@ namespace {
 
 constexpr uint8_t icmp = 0, udp = 2;
 
-struct fixture : kc::test::sim_fixture {
-  std::shared_ptr<kc::agent::actor_cell<kc::targets_actor>> cell
-      = std::make_shared<kc::agent::actor_cell<kc::targets_actor>>();
-  kc::targets_actor targets;
+struct fixture : kc::test::targets_fixture {
   caf::actor disc;
-
-  fixture() {
-    kc::agent::targets_config tc;
-    tc.registry = nullptr;
-    targets = keep(sys.spawn(kc::agent::targets, tc, kc::runtime::entry_ptr{}));
-    cell->set(targets);
-  }
 
   void start_discovery(
       std::function<std::optional<uint32_t>(uint8_t, const std::string&)>
@@ -97,23 +84,8 @@ struct fixture : kc::test::sim_fixture {
                           "delete " + name + ": " + r.error.to_string());
   }
 
-  /// TARGETS' running children, one name per line.
-  std::string running() {
-    caf::scoped_actor self{sys};
-    std::string out = "<timeout>";
-    self->request(targets, 2s, caf::get_atom_v)
-        .receive([&](const std::string& s) { out = s; },
-                 [&](const caf::error&) {});
-    return out;
-  }
-
   bool has(const std::string& name) {
     return running().find(name + "\n") != std::string::npos;
-  }
-
-  /// Waits (bounded) until TARGETS runs exactly `want`.
-  bool wait_running(const std::string& want) {
-    return wait_for([&] { return running() == want; }, 20s);
   }
 };
 

@@ -1,11 +1,8 @@
 // NODES (`--enable-node-ip-check`): every node's InternalIP becomes an ICMP
 // target of TARGETS (source "node") by watch; a deleted node's target goes
 // and its engine slot is released; a changed address moves the target.
-#include "actors/agent/actor_cell.hpp"
 #include "actors/agent/nodes.hpp"
-#include "actors/agent/targets.hpp"
 #include "k8s/client/request_builder.hpp"
-#include "messages/pinger_agent_types.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -13,25 +10,18 @@
 
 #include <mutex>
 
-#include "test/actors/support/sim_fixture.hpp"
+#include "test/actors/support/targets_fixture.hpp"
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
 namespace {
 
-struct fixture : kc::test::sim_fixture {
-  std::shared_ptr<kc::agent::actor_cell<kc::targets_actor>> cell
-      = std::make_shared<kc::agent::actor_cell<kc::targets_actor>>();
-  kc::targets_actor targets;
+struct fixture : kc::test::targets_fixture {
   std::mutex mtx;
   std::vector<uint32_t> released;
 
   fixture() {
-    kc::agent::targets_config tc;
-    tc.registry = nullptr;
-    targets = keep(sys.spawn(kc::agent::targets, tc, kc::runtime::entry_ptr{}));
-    cell->set(targets);
     kc::agent::nodes_config nc;
     nc.api = client;
     nc.targets = cell;
@@ -65,18 +55,6 @@ struct fixture : kc::test::sim_fixture {
                                                    json::serialize(patch)));
     BOOST_REQUIRE_MESSAGE(r.ok(),
                           "status " + name + ": " + r.error.to_string());
-  }
-
-  std::string running() {
-    caf::scoped_actor self{sys};
-    std::string out = "<timeout>";
-    self->request(targets, 2s, caf::get_atom_v)
-        .receive([&](const std::string& s) { out = s; },
-                 [&](const caf::error&) {});
-    return out;
-  }
-  bool wait_running(const std::string& want) {
-    return wait_for([&] { return running() == want; }, 20s);
   }
 };
 
