@@ -1,5 +1,6 @@
 """Helpers for the `kubecombo controller` e2e tests: start a controller
 process against a sim, scrape its listeners, stop it. Every wait is bounded."""
+import json
 import os
 import re
 import signal
@@ -8,6 +9,14 @@ import subprocess
 import requests
 
 import simlib
+
+GROUP = "/apis/vpn-gw.kubecombo.com/v1"
+SOURCE = os.environ.get("KC_SOURCE_DIR",
+                        os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+class NoAnswer:  # a failed scrape
+    status_code = 0
 
 
 class Controller:
@@ -37,6 +46,13 @@ class Controller:
                           timeout=20, what="controller %s health listener" % self.name)
         assert self.proc.poll() is None, "controller %s exited %s:\n%s" % (
             self.name, self.proc.returncode, self.log())
+        return self
+
+    def wait_readyz(self, timeout=20, what="/readyz OK (informers synced)"):
+        """Waits (bounded) until /readyz answers 200: the informers synced."""
+        simlib.wait_until(lambda: (self.get("/readyz", "health") or
+                                   NoAnswer).status_code == 200,
+                          timeout=timeout, what=what)
         return self
 
     def get(self, path, which="metrics", timeout=0.5):
@@ -101,3 +117,56 @@ def get_lease(sim, ns):
     r = sim.request("GET", "/apis/coordination.k8s.io/v1/namespaces/%s/leases/"
                     "kubecombo-controller" % ns)
     return r.json() if r.status_code == 200 else None
+
+
+def apply_crds(sim):
+    rc, out, err = sim.kubectl("apply", "-f", os.path.join(SOURCE, "deploy", "crd"))
+    assert rc == 0, out + err
+
+
+def crd_controller(sim, name):
+    """Generator body of a module fixture: CRDs applied, a ready controller
+    yielded, stopped cleanly afterwards (`yield from crd_controller(...)`)."""
+    apply_crds(sim)
+    c = Controller(sim, name).start().wait_readyz()
+    yield c
+    assert c.stop() == 0, c.log()[-4000:]
+
+
+def path(ns, plural, name="", group=GROUP):
+    p = "%s/namespaces/%s/%s" % (group, ns, plural)
+    return p + ("/" + name if name else "")
+
+
+def get(sim, p):
+    r = sim.request("GET", p)
+    return r.json() if r.status_code == 200 else None
+
+
+def create(sim, ns, plural, body, group=GROUP):
+    r = sim.request("POST", path(ns, plural, group=group), json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def merge(sim, p, patch):
+    r = sim.request("PATCH", p, data=json.dumps(patch),
+                    headers={"Content-Type": "application/merge-patch+json"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def cond(obj, ctype):
+    for c in ((obj or {}).get("status") or {}).get("conditions") or []:
+        if c.get("type") == ctype:
+            return c
+    return {}
+
+
+def wait_degraded(sim, ns, name, reason, plural="debuggers", timeout=20):
+    """The object once its Degraded condition is True with `reason`."""
+    def degraded():
+        d = get(sim, path(ns, plural, name))
+        c = cond(d, "Degraded")
+        return d if c.get("status") == "True" and c.get("reason") == reason else None
+    return simlib.wait_until(degraded, timeout=timeout, what="Degraded " + reason)

@@ -20,42 +20,21 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simlib  # noqa: E402
-from controllerlib import Controller, make_namespace  # noqa: E402
+from controllerlib import (  # noqa: E402,F401
+    GROUP, SOURCE, NoAnswer as requests_stub, cond as _cond, create as _create,
+    crd_controller, get as _get, make_namespace, merge as _merge, path as _path,
+    wait_degraded)
 
-GROUP = "/apis/vpn-gw.kubecombo.com/v1"
-SOURCE = os.environ.get("KC_SOURCE_DIR",
-                        os.path.join(os.path.dirname(__file__), "..", ".."))
 QUIET_SECONDS = 4.0
 
 
-class requests_stub:  # a failed scrape
-    status_code = 0
-
-
 # -- helpers -------------------------------------------------------------
-def _path(ns, plural, name="", group=GROUP):
-    p = "%s/namespaces/%s/%s" % (group, ns, plural)
-    return p + ("/" + name if name else "")
-
-
 def _ds_path(ns, name=""):
     return _path(ns, "daemonsets", name, "/apis/apps/v1")
 
 
 def _pod_path(ns, name=""):
     return _path(ns, "pods", name, "/api/v1")
-
-
-def _get(sim, path):
-    r = sim.request("GET", path)
-    return r.json() if r.status_code == 200 else None
-
-
-def _cond(obj, ctype):
-    for c in ((obj or {}).get("status") or {}).get("conditions") or []:
-        if c.get("type") == ctype:
-            return c
-    return {}
 
 
 def _ready(sim, ns, name):
@@ -94,19 +73,6 @@ def _wait_events(sim, ns, name, reason, at_least=1):
         timeout=10, what="%d %s Event(s) on %s" % (at_least, reason, name))
 
 
-def _create(sim, ns, plural, body, group=GROUP):
-    r = sim.request("POST", _path(ns, plural, group=group), json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
-
-
-def _merge(sim, path, patch):
-    r = sim.request("PATCH", path, data=json.dumps(patch),
-                    headers={"Content-Type": "application/merge-patch+json"})
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
 def debugger(name, **spec):
     base = {"workloadType": "daemonset", "cpu": "100m", "memory": "64Mi"}
     base.update(spec)
@@ -139,17 +105,8 @@ def _writes(sim, **kw):
 # -- fixtures ------------------------------------------------------------
 @pytest.fixture(scope="module")
 def ctl(fault_sim):
-    rc, out, err = fault_sim.kubectl("apply", "-f",
-                                     os.path.join(SOURCE, "deploy", "crd"))
-    assert rc == 0, out + err
-    c = Controller(fault_sim, "debugger")
-    c.start()
     # The controller is up and ready before the tests start.
-    simlib.wait_until(lambda: (c.get("/readyz", "health") or
-                               requests_stub).status_code == 200,
-                      timeout=20, what="/readyz OK (informers synced)")
-    yield c
-    assert c.stop() == 0, c.log()[-4000:]
+    yield from crd_controller(fault_sim, "debugger")
 
 
 @pytest.fixture
@@ -355,12 +312,7 @@ def test_missing_pinger_degrades_without_a_hot_loop(fault_sim, ctl, ns):
     wait_ready(sim, ctl, ns, "orphan")
     assert sim.request("DELETE", _path(ns, "pingers", "gone")).status_code == 200
 
-    def degraded():
-        d = _get(sim, _path(ns, "debuggers", "orphan"))
-        c = _cond(d, "Degraded")
-        return d if c.get("status") == "True" and c.get("reason") == "PingerMissing" \
-            else None
-    d = simlib.wait_until(degraded, timeout=20, what="Degraded PingerMissing")
+    d = wait_degraded(sim, ns, "orphan", "PingerMissing")
     assert "spec.pinger" in _cond(d, "Degraded")["message"]
     assert _cond(d, "Ready")["status"] == "False"
     ev = simlib.wait_until(lambda: _events(sim, ns, "orphan", "PingerMissing"),

@@ -26,20 +26,17 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simlib  # noqa: E402
-from controllerlib import Controller, make_namespace  # noqa: E402
+from controllerlib import (  # noqa: E402
+    Controller, apply_crds, make_namespace, wait_degraded)
 from test_controller_debugger import (  # noqa: E402
-    SOURCE, _cond, _create, _ds_path, _events, _get, _path, _pod_path,
-    _wait_events, _writes, debugger, pinger, requests_stub, wait_ready)
+    _cond, _create, _ds_path, _events, _get, _path, _pod_path,
+    _wait_events, _writes, debugger, pinger, wait_ready)
 
 QUIET_SECONDS = float(os.environ.get("KC_QUIET_SECONDS", "60"))
 
 
 def start_controller(sim, name):
-    c = Controller(sim, name).start()
-    simlib.wait_until(lambda: (c.get("/readyz", "health") or
-                               requests_stub).status_code == 200,
-                      timeout=20, what="/readyz OK (informers synced)")
-    return c
+    return Controller(sim, name).start().wait_readyz()
 
 
 def reconciles(ctl):
@@ -55,9 +52,7 @@ def reconciles(ctl):
 
 @pytest.fixture(scope="module")
 def crds(fault_sim):
-    rc, out, err = fault_sim.kubectl("apply", "-f",
-                                     os.path.join(SOURCE, "deploy", "crd"))
-    assert rc == 0, out + err
+    apply_crds(fault_sim)
 
 
 @pytest.fixture
@@ -239,12 +234,7 @@ def test_pinger_deleted_gives_degraded_without_a_hot_loop(fault_sim, ctl):
     r = sim.request("DELETE", _path(ns, "pingers", "mesh"))
     assert r.status_code == 200, r.text
 
-    def degraded():
-        d = _get(sim, _path(ns, "debuggers", "orphan"))
-        c = _cond(d, "Degraded")
-        return d if c.get("status") == "True" and c.get("reason") == "PingerMissing" \
-            else None
-    d = simlib.wait_until(degraded, timeout=20, what="Degraded PingerMissing")
+    d = wait_degraded(sim, ns, "orphan", "PingerMissing")
     assert _cond(d, "Ready")["status"] == "False", d["status"]
     assert "mesh" in _cond(d, "Degraded")["message"], d["status"]
     warn = _wait_events(sim, ns, "orphan", "PingerMissing")

@@ -20,42 +20,12 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simlib  # noqa: E402
-from controllerlib import Controller, make_namespace  # noqa: E402
+from controllerlib import (  # noqa: E402
+    cond as _cond, create as _create, crd_controller,
+    make_namespace, merge as _merge, path as _path)
 
-GROUP = "/apis/vpn-gw.kubecombo.com/v1"
-SOURCE = os.environ.get("KC_SOURCE_DIR",
-                        os.path.join(os.path.dirname(__file__), "..", ".."))
 ANNOTATION = "kubecombo.com/pinger-summary"
 QUIET_SECONDS = 3.0
-
-
-class _no_answer:
-    status_code = 0
-
-
-def _path(ns, plural, name="", group=GROUP):
-    p = "%s/namespaces/%s/%s" % (group, ns, plural)
-    return p + ("/" + name if name else "")
-
-
-def _create(sim, ns, plural, body, group=GROUP):
-    r = sim.request("POST", _path(ns, plural, group=group), json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
-
-
-def _merge(sim, path, patch):
-    r = sim.request("PATCH", path, data=json.dumps(patch),
-                    headers={"Content-Type": "application/merge-patch+json"})
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def _cond(obj, ctype):
-    for c in ((obj or {}).get("status") or {}).get("conditions") or []:
-        if c.get("type") == ctype:
-            return c
-    return {}
 
 
 def pinger(name, **spec):
@@ -70,6 +40,14 @@ def debugger(name, pinger_name):
             "metadata": {"name": name},
             "spec": {"workloadType": "daemonset", "cpu": "100m", "memory": "64Mi",
                      "enablePinger": True, "pinger": pinger_name}}
+
+
+def _pinger_with_3_agents(sim, ctl, ns, name):
+    """Pinger `name` and its DaemonSet Debugger `name`-ds, once 3 agents count."""
+    _create(sim, ns, "pingers", pinger(name))
+    _create(sim, ns, "debuggers", debugger(name + "-ds", name))
+    wait_status(sim, ctl, ns, name, lambda p: p["status"].get("agents") == 3,
+                "3 agents")
 
 
 def wait_status(sim, ctl, ns, name, pred, what, timeout=20):
@@ -115,15 +93,7 @@ def _writes(sim, ns):
 
 @pytest.fixture(scope="module")
 def ctl(fault_sim):
-    rc, out, err = fault_sim.kubectl("apply", "-f",
-                                     os.path.join(SOURCE, "deploy", "crd"))
-    assert rc == 0, out + err
-    c = Controller(fault_sim, "pinger").start()
-    simlib.wait_until(lambda: (c.get("/readyz", "health") or _no_answer)
-                      .status_code == 200, timeout=20,
-                      what="/readyz OK (informers synced)")
-    yield c
-    assert c.stop() == 0, c.log()[-4000:]
+    yield from crd_controller(fault_sim, "pinger")
 
 
 @pytest.fixture
@@ -198,10 +168,7 @@ def test_status_rolls_up_the_agents_summaries(fault_sim, ctl, ns):
 
 def test_steady_state_and_unrelated_pod_updates_make_zero_writes(fault_sim, ctl, ns):
     sim = fault_sim
-    _create(sim, ns, "pingers", pinger("quiet"))
-    _create(sim, ns, "debuggers", debugger("quiet-ds", "quiet"))
-    wait_status(sim, ctl, ns, "quiet", lambda p: p["status"].get("agents") == 3,
-                "3 agents")
+    _pinger_with_3_agents(sim, ctl, ns, "quiet")
     pods = [x["metadata"]["name"] for x in _agent_pods(sim, ns, "quiet-ds")]
     for pod in pods:
         _summarise(sim, ns, pod, 2, [])
@@ -244,10 +211,7 @@ def test_invalid_pinger_is_degraded(fault_sim, ctl, ns):
 
 def test_agents_leave_with_their_debugger(fault_sim, ctl, ns):
     sim = fault_sim
-    _create(sim, ns, "pingers", pinger("leaving"))
-    _create(sim, ns, "debuggers", debugger("leaving-ds", "leaving"))
-    wait_status(sim, ctl, ns, "leaving", lambda p: p["status"].get("agents") == 3,
-                "3 agents")
+    _pinger_with_3_agents(sim, ctl, ns, "leaving")
     r = sim.request("DELETE", _path(ns, "debuggers", "leaving-ds"))
     assert r.status_code == 200, r.text
     p = wait_status(sim, ctl, ns, "leaving",

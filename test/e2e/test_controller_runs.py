@@ -23,16 +23,10 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simlib  # noqa: E402
-from controllerlib import Controller, make_namespace  # noqa: E402
+from controllerlib import (  # noqa: E402
+    GROUP, crd_controller, get as _get, make_namespace, merge as _merge)
 
-GROUP = "/apis/vpn-gw.kubecombo.com/v1"
-SOURCE = os.environ.get("KC_SOURCE_DIR",
-                        os.path.join(os.path.dirname(__file__), "..", ".."))
 REPORT = "kubecombo.com/run-report"
-
-
-class requests_stub:  # a failed scrape
-    status_code = 0
 
 
 # -- helpers -------------------------------------------------------------
@@ -42,18 +36,6 @@ def _dbg_path(ns, name=""):
 
 def _cm_path(ns, name=""):
     return "/api/v1/namespaces/%s/configmaps%s" % (ns, "/" + name if name else "")
-
-
-def _get(sim, path):
-    r = sim.request("GET", path)
-    return r.json() if r.status_code == 200 else None
-
-
-def _merge(sim, path, patch):
-    r = sim.request("PATCH", path, data=json.dumps(patch),
-                    headers={"Content-Type": "application/merge-patch+json"})
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def rfc3339(t):
@@ -149,16 +131,7 @@ def summary(cm):
 # -- fixtures ------------------------------------------------------------
 @pytest.fixture(scope="module")
 def ctl(fault_sim):
-    rc, out, err = fault_sim.kubectl("apply", "-f",
-                                     os.path.join(SOURCE, "deploy", "crd"))
-    assert rc == 0, out + err
-    c = Controller(fault_sim, "runs")
-    c.start()
-    simlib.wait_until(lambda: (c.get("/readyz", "health") or
-                               requests_stub).status_code == 200,
-                      timeout=20, what="/readyz OK (informers synced)")
-    yield c
-    assert c.stop() == 0, c.log()[-4000:]
+    yield from crd_controller(fault_sim, "runs")
 
 
 @pytest.fixture
@@ -237,10 +210,7 @@ def test_past_run_at_runs_now_and_completes_when_all_nodes_report(fault_sim, ctl
 
     # A restarted controller does not run the same runAt again.
     ctl.stop()
-    ctl.start()
-    simlib.wait_until(lambda: (ctl.get("/readyz", "health") or
-                               requests_stub).status_code == 200,
-                      timeout=20, what="/readyz after restart")
+    ctl.start().wait_readyz(what="/readyz after restart")
     simlib.wait_until(lambda: ctl.leader_value() == 1, timeout=30,
                       what="the restarted controller leads")
     time.sleep(3.0)  # asserting that nothing happens
