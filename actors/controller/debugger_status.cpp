@@ -166,22 +166,26 @@ bool same_status(const debugger_status& s, const json::object* old) {
   return true;
 }
 
+json::object render_condition(const condition& c, int64_t generation,
+                              const json::object* old, const std::string& now) {
+  auto prev = find_condition(old, c.type);
+  auto since = prev && str_at(*prev, "status") == text(c.status)
+                   && !str_at(*prev, "lastTransitionTime").empty()
+                 ? str_at(*prev, "lastTransitionTime")
+                 : now;
+  return json::object{{"type", c.type},
+                      {"status", text(c.status)},
+                      {"observedGeneration", generation},
+                      {"lastTransitionTime", since},
+                      {"reason", c.reason},
+                      {"message", c.message}};
+}
+
 json::object render_status(const debugger_status& s, const json::object* old,
                            const std::string& now) {
   json::array conds;
-  for (auto c : {&s.ready_cond, &s.progressing, &s.degraded}) {
-    auto prev = find_condition(old, c->type);
-    auto since = prev && str_at(*prev, "status") == text(c->status)
-                     && !str_at(*prev, "lastTransitionTime").empty()
-                   ? str_at(*prev, "lastTransitionTime")
-                   : now;
-    conds.push_back(json::object{{"type", c->type},
-                                 {"status", text(c->status)},
-                                 {"observedGeneration", s.observed_generation},
-                                 {"lastTransitionTime", since},
-                                 {"reason", c->reason},
-                                 {"message", c->message}});
-  }
+  for (auto c : {&s.ready_cond, &s.progressing, &s.degraded})
+    conds.push_back(render_condition(*c, s.observed_generation, old, now));
   return json::object{{"observedGeneration", s.observed_generation},
                       {"desired", s.desired},
                       {"ready", s.ready},

@@ -60,6 +60,12 @@ boost::json::object render_status(const debugger_status& s,
                                   const boost::json::object* old,
                                   const std::string& now);
 
+/// Condition `c` as .status JSON: lastTransitionTime kept from `old`'s
+/// condition of the same type while its status is unchanged, else `now`.
+boost::json::object render_condition(const condition& c, int64_t generation,
+                                     const boost::json::object* old,
+                                     const std::string& now);
+
 /// The condition of `type` in a .status (null if none).
 const boost::json::object* find_condition(const boost::json::object* status,
                                           const std::string& type);

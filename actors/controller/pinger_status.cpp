@@ -15,10 +15,6 @@ using k8s::str_at;
 
 namespace {
 
-const char* text(bool b) {
-  return b ? "True" : "False";
-}
-
 condition make(const char* type, bool status, std::string reason,
                std::string message) {
   return {type, status, std::move(reason), std::move(message)};
@@ -162,19 +158,8 @@ json::object render_pinger_status(const pinger_status& s,
                                   const json::object* old,
                                   const std::string& now) {
   json::array conds;
-  for (auto c : {&s.ready, &s.progressing, &s.degraded}) {
-    auto prev = find_condition(old, c->type);
-    auto since = prev && str_at(*prev, "status") == text(c->status)
-                     && !str_at(*prev, "lastTransitionTime").empty()
-                   ? str_at(*prev, "lastTransitionTime")
-                   : now;
-    conds.push_back(json::object{{"type", c->type},
-                                 {"status", text(c->status)},
-                                 {"observedGeneration", s.observed_generation},
-                                 {"lastTransitionTime", since},
-                                 {"reason", c->reason},
-                                 {"message", c->message}});
-  }
+  for (auto c : {&s.ready, &s.progressing, &s.degraded})
+    conds.push_back(render_condition(*c, s.observed_generation, old, now));
   json::array down;
   for (auto& d : s.down)
     down.emplace_back(d);
