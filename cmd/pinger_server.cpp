@@ -50,6 +50,26 @@ std::shared_ptr<k8s::api_client> connect(const std::string& kubeconfig) {
   }
 }
 
+/// The slot_for and release of a live target source (DISCOVERY: kind 1,
+/// NODES: kind 2) on the running engines: a target that cannot be added is
+/// one warning "<what> <label>: <error>" of `component`.
+template <class SourceConfig>
+void live_slots(SourceConfig& c, live_session& live, uint8_t kind,
+                const char* component, const char* what) {
+  c.slot_for = [&live, kind, component,
+                what](uint8_t proto,
+                      const std::string& label) -> std::optional<uint32_t> {
+    std::string error;
+    auto slot = live.put(proto, label, error, kind);
+    if (!slot)
+      KC_WARN(component, "{} {}: {}", what, label, error);
+    return slot;
+  };
+  c.release = [&live](uint8_t proto, uint32_t slot) {
+    live.drop(proto, slot);
+  };
+}
+
 /// DISCOVERY of the own DaemonSet's pods with API access, the pod identity
 /// and a DaemonSet name. Peers are added to (and dropped from) the running
 /// engines live (ADR 0023).
@@ -69,17 +89,7 @@ void discovery_setup(agent::agent_config& acfg, live_session& live,
     d.probes.push_back({static_cast<uint8_t>(probes::protocol::udp),
                         static_cast<uint16_t>(opts.udp_echo_port)});
   d.metrics = opts.enable_metrics ? &telemetry::global_registry() : nullptr;
-  d.slot_for = [&live](uint8_t proto,
-                       const std::string& label) -> std::optional<uint32_t> {
-    std::string error;
-    auto slot = live.put(proto, label, error, 1);
-    if (!slot)
-      KC_WARN("discovery", "peer {}: {}", label, error);
-    return slot;
-  };
-  d.release = [&live](uint8_t proto, uint32_t slot) {
-    live.drop(proto, slot);
-  };
+  live_slots(d, live, 1, "discovery", "peer");
   KC_INFO("discovery", "peers: pods -l {} in {}", agent::peer_selector(name),
           ns);
   acfg.discovery = std::move(d);
@@ -205,17 +215,7 @@ int run_pinger_server(boost::asio::io_context& io, pinger_session& session,
   if (opts.node_ip_check && acfg.api) {
     agent::nodes_config n;
     n.metrics = opts.enable_metrics ? &reg : nullptr;
-    n.slot_for = [&live](uint8_t proto,
-                         const std::string& label) -> std::optional<uint32_t> {
-      std::string error;
-      auto slot = live.put(proto, label, error, 2);
-      if (!slot)
-        KC_WARN("nodes", "node {}: {}", label, error);
-      return slot;
-    };
-    n.release = [&live](uint8_t proto, uint32_t slot) {
-      live.drop(proto, slot);
-    };
+    live_slots(n, live, 2, "nodes", "node");
     acfg.nodes = std::move(n);
   }
   caf::actor_system_config cfg;
