@@ -13,6 +13,20 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
+/// One ICMP result into the series with labels `l`: count (if any) + 1,
+/// then the latency observed (ok) or lost + 1.
+void observe_ping(const std::vector<std::string>& l, bool ok, double ms,
+                  telemetry::family<telemetry::histogram>* latency,
+                  telemetry::family<telemetry::counter>* lost,
+                  telemetry::family<telemetry::counter>* count) {
+  if (count)
+    count->with(l)->inc();
+  if (ok)
+    latency->with(l)->observe(ms);
+  else
+    lost->with(l)->inc();
+}
+
 } // namespace
 
 struct legacy_metrics::impl {
@@ -94,29 +108,15 @@ void legacy_metrics::observe(probes::protocol p, const std::string& label,
   }
   if (p != probes::protocol::icmp)
     return; // upstream had no TCP/UDP series
-  if (kind == 2) {
-    std::vector<std::string> l{m.node, m.host_ip, m.pod_ip, "", label};
-    m.node_count->with(l)->inc();
-    if (ok)
-      m.node_latency->with(l)->observe(ms);
-    else
-      m.node_lost->with(l)->inc();
-    return;
-  }
-  if (kind == 1) {
-    std::vector<std::string> l{m.node, m.host_ip, m.pod_ip, "", "", label};
-    m.pod_count->with(l)->inc();
-    if (ok)
-      m.pod_latency->with(l)->observe(ms);
-    else
-      m.pod_lost->with(l)->inc();
-    return;
-  }
-  std::vector<std::string> l{m.node, m.host_ip, m.pod_ip, label};
-  if (ok)
-    m.external_latency->with(l)->observe(ms);
+  if (kind == 2)
+    observe_ping({m.node, m.host_ip, m.pod_ip, "", label}, ok, ms,
+                 m.node_latency, m.node_lost, m.node_count);
+  else if (kind == 1)
+    observe_ping({m.node, m.host_ip, m.pod_ip, "", "", label}, ok, ms,
+                 m.pod_latency, m.pod_lost, m.pod_count);
   else
-    m.external_lost->with(l)->inc();
+    observe_ping({m.node, m.host_ip, m.pod_ip, label}, ok, ms,
+                 m.external_latency, m.external_lost, nullptr);
 }
 
 } // namespace kc::cmd
