@@ -199,6 +199,7 @@ std::optional<uint32_t> pinger_session::put(const target_spec& spec,
     entries_.pop_back(); // not kept: a later put() tries again
     return std::nullopt;
   }
+  e.kind = kind; // peer / node / external: the legacy series it feeds
   if (started_ && fresh_engine)
     engine(spec.proto)->start(cfg_.sched);
   return e.slot;

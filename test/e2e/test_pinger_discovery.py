@@ -46,6 +46,7 @@ def test_ready_peers_become_icmp_targets():
         proc = subprocess.Popen([KC, "pinger", "--kubeconfig", sim.kubeconfig_path,
                                  "--ds-name", "dbg", "--ping", "127.0.0.1",
                                  "--interval", "0.5", "--enable-metrics",
+                                 "--legacy-metrics",
                                  "--port", str(port)], env=env, stdout=log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         log.close()
@@ -57,6 +58,13 @@ def test_ready_peers_become_icmp_targets():
             except OSError:
                 return False
         simlib.wait_until(up, timeout=30, what="peer 127.0.0.3 up")
+        # --legacy-metrics: a discovered peer feeds upstream's pod series,
+        # not the external ones (a new entry keeps its kind).
+        simlib.wait_until(lambda: "pinger_pod_ping_count_total" in get(port, "/metrics"),
+                          timeout=30, what="legacy pod series for the peer")
+        legacy = [line for line in get(port, "/metrics").splitlines()
+                  if line.startswith("pinger_external_ping_") and "127.0.0.3" in line]
+        assert legacy == [], legacy
         names = [a["name"] for a in json.loads(get(port, "/debug/actors"))["actors"]]
         assert "discovery" in names
         assert "target/icmp/127.0.0.3" in names
