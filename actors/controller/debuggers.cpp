@@ -30,21 +30,6 @@ child_spec supervisor_spec(
   return links.supervisor(runtime::reconcile_supervisor_child(std::move(rc)));
 }
 
-/// An informer of `kind` (/readyz waits for its first LIST, so for the CRDs
-/// too).
-runtime::informer_config watch(const debugger_controller_config& cfg,
-                               const std::string& kind,
-                               const std::string& labels,
-                               std::shared_ptr<std::atomic<bool>> synced) {
-  runtime::informer_config ic;
-  ic.kind = kind;
-  ic.resource = ref_of(kind, "");
-  ic.label_selector = labels;
-  ic.client = cfg.api;
-  ic.synced = std::move(synced);
-  return ic;
-}
-
 } // namespace
 
 debugger_controller make_debugger_controller(debugger_controller_config cfg) {
@@ -61,7 +46,9 @@ debugger_controller make_debugger_controller(debugger_controller_config cfg) {
         {pods_kind, label},
         {debuggers_kind, ""}}) {
     auto flag = std::make_shared<std::atomic<bool>>(false);
-    out.children.push_back(links->informer(watch(cfg, kind, selector, flag)));
+    // /readyz waits for every informer's first LIST (so for the CRDs too).
+    out.children.push_back(
+      links->informer(watch_all(cfg.api, kind, kind, selector, flag)));
     out.synced.emplace_back(kind, std::move(flag));
   }
   std::vector<std::shared_ptr<std::atomic<bool>>> flags;

@@ -1,11 +1,26 @@
 #include "actors/controller/informer_links.hpp"
 
+#include "actors/controller/api_calls.hpp"
 #include "actors/runtime/readiness.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
 
 namespace kc::controller {
+
+runtime::informer_config watch_all(std::shared_ptr<k8s::api_client> client,
+                                   const std::string& kind,
+                                   const std::string& resource,
+                                   const std::string& labels,
+                                   std::shared_ptr<std::atomic<bool>> synced) {
+  runtime::informer_config ic;
+  ic.kind = kind;
+  ic.resource = ref_of(resource, "");
+  ic.label_selector = labels;
+  ic.client = std::move(client);
+  ic.synced = std::move(synced);
+  return ic;
+}
 
 child_spec informer_links::supervisor(child_spec inner) {
   auto self_ptr = shared_from_this();

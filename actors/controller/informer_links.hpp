@@ -10,12 +10,22 @@
 #include "actors/runtime/informer.hpp"
 #include "messages/runtime_types.hpp"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
 namespace kc::controller {
+
+/// An informer of `kind` listing `resource` in every namespace (with the
+/// label selector `labels`; "" for all) through `client`, setting `synced`
+/// after its first LIST.
+runtime::informer_config watch_all(std::shared_ptr<k8s::api_client> client,
+                                   const std::string& kind,
+                                   const std::string& resource,
+                                   const std::string& labels,
+                                   std::shared_ptr<std::atomic<bool>> synced);
 
 /// The shared links of one controller.
 class informer_links : public std::enable_shared_from_this<informer_links> {

@@ -8,24 +8,6 @@
 
 namespace kc::controller {
 
-namespace {
-
-runtime::informer_config watch(const pinger_controller_config& cfg,
-                               const std::string& kind,
-                               const std::string& resource,
-                               const std::string& labels,
-                               std::shared_ptr<std::atomic<bool>> synced) {
-  runtime::informer_config ic;
-  ic.kind = kind;
-  ic.resource = ref_of(resource, "");
-  ic.label_selector = labels;
-  ic.client = cfg.api;
-  ic.synced = std::move(synced);
-  return ic;
-}
-
-} // namespace
-
 std::vector<child_spec> make_pinger_controller(pinger_controller_config cfg) {
   auto links = std::make_shared<informer_links>();
   auto specs = std::make_shared<std::atomic<bool>>(false);
@@ -46,10 +28,11 @@ std::vector<child_spec> make_pinger_controller(pinger_controller_config cfg) {
   out.push_back(
     links->supervisor(runtime::reconcile_supervisor_child(std::move(rc))));
   // The Pods first: a Pinger's first pass then sees its agents.
-  out.push_back(links->informer(watch(cfg, pinger_agents_kind, "pods",
-                                      k8s::kubecombo::debug_label, agents)));
-  out.push_back(
-    links->informer(watch(cfg, pinger_specs_kind, "pingers", "", specs)));
+  out.push_back(links->informer(watch_all(cfg.api, pinger_agents_kind, "pods",
+                                          k8s::kubecombo::debug_label,
+                                          agents)));
+  out.push_back(links->informer(
+    watch_all(cfg.api, pinger_specs_kind, "pingers", "", specs)));
   return out;
 }
 
