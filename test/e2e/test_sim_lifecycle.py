@@ -194,10 +194,12 @@ def test_c5_graceful_pod_deletion(sim, alive):
     assert sim.request("DELETE", pods + "/" + name,
                        json={"gracePeriodSeconds": 0}).status_code == 200
     assert gone(sim, pods + "/" + name)
-    # Unscheduled pods go at once.
+    # Unscheduled pods go at once. (A scheduler nobody runs keeps the pod
+    # unscheduled: the sim's scheduler could bind it before the DELETE.)
     name2 = unique("gp")
     pod["metadata"]["name"] = name2
     del pod["spec"]["nodeName"]
+    pod["spec"]["schedulerName"] = "e2e-nobody"
     assert sim.request("POST", pods, json=pod).status_code == 201
     assert sim.request("DELETE", pods + "/" + name2).status_code == 200
     assert gone(sim, pods + "/" + name2)
